@@ -1,0 +1,1 @@
+"""Measurement code on arrays: no file I/O, no cameras, no plotting."""

@@ -1,0 +1,1 @@
+"""Sources of data: video files, webcams, the serial insole and its simulator."""

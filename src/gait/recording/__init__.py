@@ -1,0 +1,1 @@
+"""On-disk recordings: pose tracks, insole CSVs and session folders (the contracts)."""
