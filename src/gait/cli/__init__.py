@@ -15,7 +15,7 @@ from gait import __version__
 from gait.errors import GaitError
 
 # Subcommand modules, in the order `gait --help` lists them.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("pose", "analyze")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except GaitError as exc:
         print(f"gait: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file the user named could not be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"gait: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("gait: interrupted", file=sys.stderr)

@@ -1,0 +1,138 @@
+"""Frame sources: video files and webcams behind one streaming interface (OpenCV).
+
+A source yields `Frame`s one at a time, so memory does not grow with the length of the
+video. Timestamps are real: a file's own presentation times, a camera's monotonic clock.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from gait.errors import GaitError
+
+# Bad files are reported by us in one line, not by OpenCV's or FFmpeg's own logs.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
+import cv2  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One BGR image and when it was taken, in seconds from the start of the source."""
+
+    index: int
+    t: float
+    image: np.ndarray  # (H, W, 3) uint8, BGR
+
+
+class FrameSource:
+    """Base of the sources: iterate for frames; `size`, `fps`, `frame_count` describe them."""
+
+    size: tuple[int, int]  # width, height in pixels
+    fps: float
+    frame_count: int | None  # None for live sources
+    name: str
+
+    def __init__(self, capture: cv2.VideoCapture) -> None:
+        self._cap = capture
+        self.size = (
+            int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
+            int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+        )
+
+    def __iter__(self) -> Iterator[Frame]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self._cap.release()
+
+    def __enter__(self) -> FrameSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class VideoFile(FrameSource):
+    """Frames of a video file, stamped with the file's own presentation times."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        path = Path(path)
+        if not path.exists():
+            raise GaitError(f"{path}: no such file")
+        if not path.is_file():
+            raise GaitError(f"{path}: not a file")
+        if path.stat().st_size == 0:
+            raise GaitError(f"{path}: empty file")
+        cap = cv2.VideoCapture(str(path))
+        if not cap.isOpened():
+            raise GaitError(f"{path}: not a video file OpenCV can read")
+        super().__init__(cap)
+        self.name = str(path)
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        self.fps = float(fps) if fps and np.isfinite(fps) and fps > 0 else 30.0
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        self.frame_count = count if count > 0 else None
+        if self.size[0] <= 0 or self.size[1] <= 0 or self.frame_count is None:
+            cap.release()
+            raise GaitError(f"{path}: video has no frames")
+
+    def __iter__(self) -> Iterator[Frame]:
+        index, last_t = 0, -np.inf
+        while True:
+            ok, image = self._cap.read()
+            if not ok:
+                return
+            t = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            if not np.isfinite(t) or t <= last_t:
+                # Containers without usable timestamps: fall back to the nominal rate.
+                t = max(index / self.fps, last_t + 1e-6)
+            yield Frame(index, t, image)
+            index, last_t = index + 1, t
+
+
+class Camera(FrameSource):
+    """A live webcam, stamped with the monotonic clock at each grab."""
+
+    def __init__(self, index: int, size: tuple[int, int] | None = None, fps: float | None = None) -> None:
+        cap = cv2.VideoCapture(index)
+        if not cap.isOpened():
+            raise GaitError(f"camera {index} does not open (is it connected and free?)")
+        if size:
+            cap.set(cv2.CAP_PROP_FRAME_WIDTH, size[0])
+            cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size[1])
+        if fps:
+            cap.set(cv2.CAP_PROP_FPS, fps)
+        super().__init__(cap)
+        self.name = f"camera {index}"
+        reported = cap.get(cv2.CAP_PROP_FPS)
+        self.fps = float(reported) if reported and reported > 0 else 30.0
+        self.frame_count = None
+        self._t0 = time.monotonic()
+
+    def __iter__(self) -> Iterator[Frame]:
+        index = 0
+        while True:
+            ok = self._cap.grab()
+            t = time.monotonic() - self._t0
+            if not ok:
+                return
+            ok, image = self._cap.retrieve()
+            if not ok:
+                return
+            yield Frame(index, t, image)
+            index += 1
+
+
+def open_source(spec: str | os.PathLike) -> FrameSource:
+    """A camera for a bare integer ("0", "1"), otherwise a video file."""
+    text = str(spec)
+    if text.isdigit():
+        return Camera(int(text))
+    return VideoFile(text)
