@@ -1,4 +1,4 @@
-"""A text progress bar on stderr: redrawn in place on a terminal, every 10% in a log."""
+"""A text progress bar on stderr: redrawn in place on a terminal, every few seconds in a log."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ class ProgressBar:
         self.label, self.width = label, width
         self._stream = stream
         self._t0 = time.monotonic()
-        self._last_draw = -1.0
-        self._last_decile = -1
+        self._last_draw = time.monotonic()
         self._line = ""
 
     @property
@@ -32,21 +31,16 @@ class ProgressBar:
             filled = int(round(frac * self.width))
             bar = "#" * filled + "-" * (self.width - filled)
             self._line = f"{self.label} [{bar}] {done}/{total} frames, {rate:.1f} fps"
-            decile = int(frac * 10)
         else:
             self._line = f"{self.label}: {done} frames, {rate:.1f} fps"
-            decile = done // 300
-        if self.stream.isatty():
-            if now - self._last_draw >= 0.1:
-                self.stream.write("\r" + self._line)
-                self.stream.flush()
-                self._last_draw = now
-        elif decile > self._last_decile:
-            self.stream.write(self._line + "\n")
+        tty = self.stream.isatty()
+        if now - self._last_draw >= (0.1 if tty else 5.0):
+            self.stream.write("\r" + self._line if tty else self._line + "\n")
             self.stream.flush()
-            self._last_decile = decile
+            self._last_draw = now
 
     def finish(self) -> None:
-        if self.stream.isatty() and self._line:
-            self.stream.write("\r" + self._line + "\n")
+        """Leave the final count on its own line."""
+        if self._line:
+            self.stream.write(("\r" if self.stream.isatty() else "") + self._line + "\n")
             self.stream.flush()

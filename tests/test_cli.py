@@ -1,0 +1,56 @@
+"""The command line: help everywhere, outputs written, one clear line for bad input."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import write_video
+from gait.recording.posetrack import load_posetrack, read_csv
+
+
+def gait(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gait", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.mark.parametrize("command", [[], ["pose"], ["analyze"]])
+def test_help(command):
+    result = gait(*command, "--help")
+    assert result.returncode == 0 and "usage: gait" in result.stdout
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, text: str) -> None:
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gait: error:") and text in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_inputs_fail_with_one_line(tmp_path):
+    (tmp_path / "notes.mp4").write_text("not a video at all\n" * 20)
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    write_video(tmp_path / "nobody.mp4", [np.full((120, 160, 3), 128, np.uint8)] * 5)
+    out = str(tmp_path / "x.npz")
+    assert_one_line_error(gait("pose", str(tmp_path / "missing.mp4"), "-o", out), "no such file")
+    assert_one_line_error(gait("pose", str(tmp_path / "notes.mp4"), "-o", out), "not a video file")
+    assert_one_line_error(gait("pose", str(tmp_path / "empty.mp4"), "-o", out), "empty file")
+    assert_one_line_error(gait("pose", str(tmp_path / "nobody.mp4"), "-o", out), "no person found")
+    assert_one_line_error(gait("analyze", str(tmp_path / "missing")), "no such file or folder")
+    assert_one_line_error(gait("analyze", str(tmp_path)), "not a session folder")
+
+
+def test_pose_writes_track_and_csv_and_analyze_reads_them(figure_video, tmp_path):
+    npz, csv = tmp_path / "t.npz", tmp_path / "t.csv"
+    result = gait("pose", str(figure_video), "-o", str(npz), "--csv", str(csv))
+    assert result.returncode == 0, result.stderr
+    assert "view anterior" in result.stdout
+    assert "INFO:" not in result.stderr and "W0000" not in result.stderr  # MediaPipe's own logs stay out
+    track = load_posetrack(npz)
+    assert len(track) == 60 and track.view == "anterior"
+    np.testing.assert_array_equal(read_csv(csv).image, track.image)
+
+    result = gait("analyze", str(figure_video), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "pose.npz").is_file()
+    assert "stopped after the pose stage" in result.stdout

@@ -1,0 +1,53 @@
+"""MediaPipe on rendered video: the person is found where the figure is drawn."""
+
+import numpy as np
+import pytest
+
+from conftest import figure_joints, write_video
+from gait import landmarks as lm
+from gait.errors import GaitError
+from gait.pose.extract import video_to_track
+
+
+@pytest.fixture(scope="module")
+def figure_track(figure_video):
+    return video_to_track(figure_video)
+
+
+def test_landmarks_are_found_on_the_drawn_joints(figure_track):
+    track, report = figure_track
+    assert report.detected_fraction >= 0.95 and report.legs_in_frame_fraction >= 0.9
+    px = track.pixels
+    for joint in (lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, lm.LEFT_HIP, lm.RIGHT_HIP,
+                  lm.LEFT_KNEE, lm.RIGHT_KNEE, lm.LEFT_ANKLE, lm.RIGHT_ANKLE):  # fmt: skip
+        truth = np.array([figure_joints(i)[joint] for i in range(len(track))])
+        error = np.hypot(*(px[:, joint] - truth).T)
+        # The figure is ~420 px tall; MediaPipe places joints within ~5% of that.
+        assert np.nanmedian(error) < 22, f"{lm.NAMES[joint]}: median error {np.nanmedian(error):.1f} px"
+
+
+def test_front_view_is_detected_and_left_stays_the_subjects_left(figure_track):
+    track, report = figure_track
+    assert track.view == "anterior" and report.view.confidence > 0.8
+    # Facing the camera, the subject's left hip is on the image's right.
+    assert np.all(track.pixels[:, lm.LEFT_HIP, 0] > track.pixels[:, lm.RIGHT_HIP, 0])
+    assert not report.mirrored
+
+
+def test_times_and_world_landmarks(figure_track):
+    track, _ = figure_track
+    np.testing.assert_allclose(track.t, np.arange(60) / 30.0, atol=1e-6)
+    hips_mid = track.world[:, [lm.LEFT_HIP, lm.RIGHT_HIP]].mean(axis=1)
+    np.testing.assert_allclose(hips_mid, 0.0, atol=0.03)  # world origin between the hips
+    assert np.all(np.abs(track.world) < 1.5)  # metres
+
+
+def test_the_view_can_be_given(figure_video):
+    track, report = video_to_track(figure_video, view="posterior")
+    assert track.view == "posterior" and report.view.reason == "given"
+
+
+def test_a_video_without_a_person_is_an_error(tmp_path):
+    frames = [np.full((240, 320, 3), 90 + i, np.uint8) for i in range(15)]
+    with pytest.raises(GaitError, match="no person found in any of its 15 frames"):
+        video_to_track(write_video(tmp_path / "empty_room.mp4", frames))

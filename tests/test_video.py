@@ -1,0 +1,48 @@
+"""The frame source: real timestamps, streaming, and one-line errors for bad files."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from gait.capture.video import VideoFile, open_source
+from gait.errors import GaitError
+
+
+def test_file_frames_carry_size_rate_and_presentation_times(figure_video):
+    with VideoFile(figure_video) as src:
+        assert src.size == (640, 480)
+        assert src.fps == pytest.approx(30.0)
+        assert src.frame_count == 60
+        frames = [(f.index, f.t, f.image.shape) for f in src]
+    assert [i for i, _, _ in frames] == list(range(60))
+    np.testing.assert_allclose([t for _, t, _ in frames], np.arange(60) / 30.0, atol=1e-6)
+    assert {shape for _, _, shape in frames} == {(480, 640, 3)}
+
+
+def test_iteration_streams_instead_of_holding_the_video(figure_video):
+    frame_bytes = 640 * 480 * 3
+    with open_source(figure_video) as src:
+        tracemalloc.start()
+        for _ in src:
+            pass
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert peak < 6 * frame_bytes  # 60 frames went through; a handful at most were alive
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(None, "no such file"), (b"", "empty file"), (b"this is not a video" * 50, "not a video file")],
+)
+def test_bad_files_raise_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "clip.mp4"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(GaitError, match=message):
+        VideoFile(path)
+
+
+def test_a_folder_is_not_a_video(tmp_path):
+    with pytest.raises(GaitError, match="not a file"):
+        VideoFile(tmp_path)
