@@ -30,16 +30,22 @@ def shared_data() -> Path:
 SKIN, SHIRT, TROUSERS, SHOES = (150, 180, 220), (150, 80, 40), (60, 50, 50), (30, 30, 30)
 
 
-def figure_joints(i: int, size: tuple[int, int] = (640, 480)) -> dict[int, tuple[int, int]]:
-    """Pixel positions of a front-facing figure stepping in place, frame `i` at 30 fps."""
+def figure_joints(
+    i: int, size: tuple[int, int] = (640, 480), centre: int | None = None, scale: float = 1.0, top: int = 0
+) -> dict[int, tuple[int, int]]:
+    """Pixel positions of a front-facing figure stepping in place, frame `i` at 30 fps.
+
+    By default the figure fills the frame's height at its centre; `centre`, `scale` and
+    `top` place a smaller one elsewhere.
+    """
     w, h = size
-    cx = w // 2 + int(20 * np.sin(i / 15))
-    s = h / 480
+    cx = (w // 2 if centre is None else centre) + int(20 * scale * np.sin(i / 15))
+    s = h / 480 * scale
     lift = int(18 * s * max(0.0, np.sin(i / 5)))  # knees lift alternately
     lift2 = int(18 * s * max(0.0, -np.sin(i / 5)))
 
     def p(dx: float, dy: float, up: int = 0) -> tuple[int, int]:
-        return (int(cx + dx * s), int(dy * s) - up)
+        return (int(cx + dx * s), top + int(dy * s) - up)
 
     # The subject faces the camera: their left is on the image's right.
     return {
@@ -54,13 +60,16 @@ def figure_joints(i: int, size: tuple[int, int] = (640, 480)) -> dict[int, tuple
     }  # fmt: skip
 
 
-def draw_figure(i: int, size: tuple[int, int] = (640, 480)) -> np.ndarray:
-    """A shaded cartoon person (BGR), drawn with OpenCV capsules."""
+def draw_figure(i: int, size: tuple[int, int] = (640, 480), canvas: np.ndarray | None = None, **place) -> np.ndarray:
+    """A shaded cartoon person (BGR) drawn with OpenCV capsules, on `canvas` or a new room."""
     w, h = size
-    img = np.full((h, w, 3), 205, np.uint8)
-    img[int(h * 0.85) :] = (150, 160, 150)  # floor
-    j = figure_joints(i, size)
-    s = h / 480
+    if canvas is None:
+        img = np.full((h, w, 3), 205, np.uint8)
+        img[int(h * 0.85) :] = (150, 160, 150)  # floor
+    else:
+        img = canvas
+    j = figure_joints(i, size, **place)
+    s = h / 480 * place.get("scale", 1.0)
 
     def capsule(a: int, b: int, r: float, colour: tuple[int, int, int]) -> None:
         rr = max(int(r * s), 1)

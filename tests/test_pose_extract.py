@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import figure_joints, write_video
+from conftest import draw_figure, figure_joints, write_video
 from gait import landmarks as lm
 from gait.errors import GaitError
 from gait.pose.extract import video_to_track
@@ -51,3 +51,33 @@ def test_a_video_without_a_person_is_an_error(tmp_path):
     frames = [np.full((240, 320, 3), 90 + i, np.uint8) for i in range(15)]
     with pytest.raises(GaitError, match="no person found in any of its 15 frames"):
         video_to_track(write_video(tmp_path / "empty_room.mp4", frames))
+
+
+def test_the_walker_is_kept_when_someone_else_is_followed_first(tmp_path):
+    # A small person far back (higher in the picture) is there from the start; the walker,
+    # large and in front, steps in at frame 15. MediaPipe alone stays on the first one.
+    frames = []
+    for i in range(60):
+        img = draw_figure(i, scale=0.45, centre=120, top=10)
+        frames.append(draw_figure(i, canvas=img, centre=420) if i >= 15 else img)
+    track, report = video_to_track(write_video(tmp_path / "two.mp4", frames))
+    assert report.people >= 2 and report.rerun_on_crops
+    later = np.arange(60) >= 20
+    assert track.detected[later].mean() > 0.9
+    hips = track.pixels[later][:, [lm.LEFT_HIP, lm.RIGHT_HIP]].mean(axis=1)
+    truth = np.array([figure_joints(i, centre=420)[lm.LEFT_HIP] for i in range(20, 60)]) - [30, 0]
+    assert np.nanmedian(np.hypot(*(hips - truth).T)) < 25
+
+
+def test_real_clip_stays_on_the_walker_and_reads_the_side_view(shared_data):
+    # Sports2D demo (BSD-3-Clause): a woman walks right to left across the frame while a
+    # second person exercises on a roof behind her.
+    clip = shared_data / "video" / "sports2d_demo_walk_sagittal.mp4"
+    track, report = video_to_track(clip)
+    assert track.view == "left"  # she faces image left: the camera sees her left side
+    walking = slice(70, 180)
+    assert track.detected[walking].mean() > 0.9
+    ankles = track.image[walking][:, [lm.LEFT_ANKLE, lm.RIGHT_ANKLE], 1]
+    assert np.nanmedian(ankles) > 0.75  # her feet are on the lawn, not on the roof (y ~0.4)
+    hips_x = track.image[walking][:, lm.LEFT_HIP, 0]
+    assert np.nanmedian(hips_x[:20]) > np.nanmedian(hips_x[-20:]) + 0.3  # walking right to left

@@ -54,27 +54,45 @@ class Detection:
 
 
 class PoseModel(Protocol):
-    """A pose model fed frames in time order."""
+    """A pose model fed frames in time order; a context manager that closes it."""
 
     def detect(self, bgr: np.ndarray, t: float) -> Detection | None: ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> PoseModel: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class _Closing:
+    """`with model:` closes the model on the way out."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _as_array(landmarks, fields: str) -> np.ndarray:
     return np.array([[getattr(lm, f) or 0.0 for f in fields] for lm in landmarks], np.float32)
 
 
-class BlazePose:
+class BlazePose(_Closing):
     """`mediapipe.solutions.pose` with the full landmark model shipped in the wheel.
 
     Only model_complexity=1 is used: the lite and heavy models are not in the wheel and
-    MediaPipe would try to download them, which fails offline.
+    MediaPipe would try to download them, which fails offline. `static=True` runs the
+    person detector on every frame instead of tracking (used to look for other people).
     """
 
-    def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> None:
+    def __init__(self, static: bool = False, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> None:
         self._pose = mp.solutions.pose.Pose(
-            static_image_mode=False,
+            static_image_mode=static,
             model_complexity=1,
             smooth_landmarks=True,
             min_detection_confidence=min_detection_confidence,
@@ -93,7 +111,7 @@ class BlazePose:
         self._pose.close()
 
 
-class TaskPose:
+class TaskPose(_Closing):
     """MediaPipe Tasks `PoseLandmarker` from a `.task` model file the user supplies."""
 
     def __init__(self, model_path: str | os.PathLike) -> None:

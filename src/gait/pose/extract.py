@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import cv2
 import numpy as np
 
 from gait import landmarks as lm
-from gait.capture.video import FrameSource, open_source
+
+from gait.capture.video import FrameSource, VideoFile, open_source
 from gait.errors import GaitError
-from gait.pose.estimator import PoseModel, native_logs_silenced, open_model
+from gait.pose.estimator import BlazePose, Detection, PoseModel, native_logs_silenced, open_model
 from gait.pose.identity import mirror, repair_swaps
+from gait.pose.subject import Person, choose_subject, crop_windows, link_people, person_box
 from gait.pose.view import ViewGuess, detect_view, labels_mirrored
 from gait.recording.posetrack import VIEWS, PoseTrack
 
@@ -21,6 +24,9 @@ Progress = Callable[[int, "int | None"], None]
 # A leg landmark counts as in the picture when MediaPipe gives it at least this
 # visibility (MediaPipe's own default presence threshold is 0.5) inside the frame.
 VISIBLE = 0.5
+# How often to look for people other than the one followed (a walker crosses a frame in
+# a second or two; three looks a second see anyone who stays longer than a step).
+PROBES_PER_S = 3.0
 _LEG_ENDS = np.array([lm.LEFT_ANKLE, lm.RIGHT_ANKLE, lm.LEFT_HEEL, lm.RIGHT_HEEL])
 
 
@@ -34,6 +40,9 @@ class PoseReport:
     view: ViewGuess
     swaps_repaired: dict[str, int] = field(default_factory=dict)
     mirrored: bool = False
+    people: int = 1  # people seen in the video
+    stray: bool = False  # MediaPipe followed someone other than the walker at times
+    rerun_on_crops: bool = False  # ... and the video was run again on crops around the walker
 
     def summary(self) -> str:
         text = (
@@ -46,26 +55,104 @@ class PoseReport:
             text += f"; left/right swaps repaired in {swaps} frames"
         if self.mirrored:
             text += "; labels mirrored to match the view"
+        if self.rerun_on_crops:
+            text += f"; {self.people} people seen, second pass on crops kept it to the walker"
+        elif self.stray:
+            text += f"; {self.people} people seen, at times another person may have been followed"
+        elif self.people > 1:
+            text += f"; {self.people} people seen, the walker followed throughout"
         return text
 
 
-def run_model(source: FrameSource, model: PoseModel, progress: Progress | None = None) -> PoseTrack:
-    """Run the pose model over every frame of `source` (streaming) into a raw track."""
-    times: list[float] = []
-    image, vis, world = [], [], []
-    nan = np.full((lm.N_LANDMARKS, 3), np.nan, np.float32)
-    zero = np.zeros(lm.N_LANDMARKS, np.float32)
+@dataclass
+class _Frames:
+    """Per-frame model output, gathered while streaming."""
+
+    times: list[float] = field(default_factory=list)
+    image: list[np.ndarray] = field(default_factory=list)
+    visibility: list[np.ndarray] = field(default_factory=list)
+    world: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, t: float, found: Detection | None) -> None:
+        self.times.append(t)
+        self.image.append(found.image if found else np.full((lm.N_LANDMARKS, 3), np.nan, np.float32))
+        self.visibility.append(found.visibility if found else np.zeros(lm.N_LANDMARKS, np.float32))
+        self.world.append(found.world if found else np.full((lm.N_LANDMARKS, 3), np.nan, np.float32))
+
+    def track(self, source: FrameSource) -> PoseTrack:
+        if not self.times:
+            raise GaitError(f"{source.name}: video has no frames")
+        return PoseTrack(np.array(self.times), np.stack(self.image), np.stack(self.visibility),
+                         np.stack(self.world), source.size, source.fps)  # fmt: skip
+
+
+def _paint_out(bgr: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """The frame with a person's box filled with the frame's median colour."""
+    h, w = bgr.shape[:2]
+    x0, y0, x1, y1 = np.clip(np.round(box), 0, [w, h, w, h]).astype(int)
+    out = bgr.copy()
+    out[y0:y1, x0:x1] = np.median(bgr[::8, ::8].reshape(-1, 3), axis=0)
+    return out
+
+
+def run_model(
+    source: FrameSource, model: PoseModel, progress: Progress | None = None,
+    probe: PoseModel | None = None, probe_every: int = 10,
+) -> tuple[PoseTrack, list[Person], list[tuple[int, np.ndarray]]]:  # fmt: skip
+    """Run the pose model over every frame of `source` (streaming) into a raw track.
+
+    Every `probe_every` frames the `probe` model (a per-frame detector) looks at the frame
+    with the followed person painted out, to find anyone else. Returns the track, the people
+    seen at the probes, and the followed person's box at each probe.
+    """
+    frames = _Frames()
+    sightings: list[tuple[int, float, list[np.ndarray]]] = []
+    followed: list[tuple[int, np.ndarray]] = []
     for frame in source:
         found = model.detect(frame.image, frame.t)
-        times.append(frame.t)
-        image.append(found.image if found else nan)
-        vis.append(found.visibility if found else zero)
-        world.append(found.world if found else nan)
+        frames.add(frame.t, found)
+        if probe is not None and frame.index % probe_every == 0:
+            boxes = []
+            image = frame.image
+            if found is not None:
+                boxes.append(person_box(found.image, source.size))
+                followed.append((frame.index, boxes[0]))
+                image = _paint_out(image, boxes[0])
+            other = probe.detect(image, frame.t)
+            if other is not None:
+                boxes.append(person_box(other.image, source.size))
+            sightings.append((frame.index, frame.t, boxes))
         if progress:
             progress(frame.index + 1, source.frame_count)
-    if not times:
-        raise GaitError(f"{source.name}: video has no frames")
-    return PoseTrack(np.array(times), np.stack(image), np.stack(vis), np.stack(world), source.size, source.fps)
+    return frames.track(source), link_people(sightings), followed
+
+
+def run_on_crops(source: FrameSource, model: PoseModel, windows: np.ndarray, progress: Progress | None = None) -> PoseTrack:
+    """Run the pose model on square crops (x0, y0, side, side) and map landmarks back.
+
+    Frames whose window is NaN get no detection. Crops reaching past the frame are padded.
+    """
+    frames = _Frames()
+    width, height = source.size
+    for frame in source:
+        x0, y0, side, _ = windows[frame.index] if frame.index < len(windows) else (np.nan,) * 4
+        found = None
+        if np.isfinite(side) and side > 8:
+            n = int(min(max(side, 256), 720))  # the model sees 256 px; keep detail, bound cost
+            scale = n / side
+            warp = np.array([[scale, 0, -x0 * scale], [0, scale, -y0 * scale]])
+            crop = cv2.warpAffine(frame.image, warp, (n, n), borderMode=cv2.BORDER_CONSTANT, borderValue=(128, 128, 128))
+            found = model.detect(crop, frame.t)
+            if found is not None:
+                image = found.image.copy()
+                image[:, 0] = (x0 + image[:, 0] * side) / width
+                image[:, 1] = (y0 + image[:, 1] * side) / height
+                image[:, 2] *= side / width
+                found = Detection(image, found.visibility, found.world)
+        frames.add(frame.t, found)
+        if progress:
+            progress(frame.index + 1, source.frame_count)
+    return frames.track(source)
 
 
 def legs_in_frame(track: PoseTrack) -> np.ndarray:
@@ -104,16 +191,23 @@ def video_to_track(
 ) -> tuple[PoseTrack, PoseReport]:
     """The pose stage: a video file or camera index to a clean `gait.posetrack/1` track.
 
-    Raises GaitError when the video cannot be read or nobody is ever found in it.
+    When someone other than the walker was followed (see `gait.pose.subject`), a video
+    file is run a second time on crops around the walker. Raises GaitError when the video
+    cannot be read or nobody is ever found in it.
     """
     if view is not None and view not in VIEWS:
         raise GaitError(f"unknown view {view!r}: choose one of {', '.join(VIEWS)}")
-    with open_source(video) as source, native_logs_silenced():
-        model = open_model(model_path)
-        try:
-            raw = run_model(source, model, progress)
-        finally:
-            model.close()
+    with native_logs_silenced():
+        with open_source(video) as source, open_model(model_path) as model, BlazePose(static=True) as probe:
+            every = max(int(round(source.fps / PROBES_PER_S)), 1)
+            raw, people, followed = run_model(source, model, progress, probe, every)
+        subject = choose_subject(people, source.size[1])
+        stray = subject is not None and any(not subject.has(box) for _, box in followed)
+        rerun = stray and isinstance(source, VideoFile)  # a camera cannot be played twice
+        if rerun:
+            with open_source(video) as source, open_model(model_path) as model:
+                raw = run_on_crops(source, model, crop_windows(subject, len(raw), every), progress)
     if not raw.detected.any():
         raise GaitError(f"{video}: no person found in any of its {len(raw)} frames")
-    return clean_track(raw, view)
+    track, report = clean_track(raw, view)
+    return track, replace(report, people=len(people), stray=stray, rerun_on_crops=rerun)
