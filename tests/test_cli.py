@@ -54,3 +54,11 @@ def test_pose_writes_track_and_csv_and_analyze_reads_them(figure_video, tmp_path
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "pose.npz").is_file()
     assert "stopped after the pose stage" in result.stdout
+
+
+def test_a_model_file_that_is_missing_or_not_a_pose_model_is_one_line(figure_video, tmp_path):
+    junk = tmp_path / "junk.task"
+    junk.write_bytes(b"not a model")
+    out = str(tmp_path / "x.npz")
+    assert_one_line_error(gait("pose", str(figure_video), "-o", out, "--model", str(tmp_path / "no.task")), "no such model file")
+    assert_one_line_error(gait("pose", str(figure_video), "-o", out, "--model", str(junk)), "not a MediaPipe pose landmarker model")
