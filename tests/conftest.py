@@ -27,6 +27,15 @@ def shared_data() -> Path:
     return data
 
 
+@pytest.fixture
+def insole(shared_data: Path) -> Path:
+    """The public insole recordings in ../shared/data."""
+    folder = shared_data / "insole"
+    if not folder.is_dir():
+        pytest.skip(f"public insole recordings not found at {folder}")
+    return folder
+
+
 SKIN, SHIRT, TROUSERS, SHOES = (150, 180, 220), (150, 80, 40), (60, 50, 50), (30, 30, 30)
 
 
