@@ -1,0 +1,124 @@
+"""The shapes of the rendered mannequin: capsules, ellipsoids, a belt and shoe boxes, each
+attached to a segment frame of the walker, in lab coordinates for one frame.
+
+Dressed for a posterior gait video as a clinician would ask: short sleeves and shorts, bare
+lower legs, white ankle socks, shoes with a contrasting heel counter and a white vertical
+stripe bisecting it (so the counter's tilt is the rearfoot's tilt), and a light belt on the
+pelvis segment between shirt and shorts, which tilts with the pelvis. A face (eyes, nose,
+mouth, ears) and hair let the person detector fire from the front and the side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gait.simulate.params import SIDES
+from gait.simulate.walker import FACE, SIDE_SIGN, SUBTALAR_DROP, Body, Kinematics
+
+# BGR colours
+SKIN = (120, 150, 205)
+HAIR = (30, 45, 70)
+SHIRT = (150, 95, 40)
+SHORTS = (55, 50, 50)
+BELT = (110, 170, 215)
+SOCK = (235, 235, 235)
+SHOE = (70, 65, 60)
+SOLE = (215, 215, 210)
+COUNTER = (40, 40, 190)
+STRIPE = (245, 245, 245)
+EYE_WHITE = (235, 235, 235)
+PUPIL = (40, 30, 30)
+LIPS = (90, 90, 170)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One primitive in lab coordinates.
+
+    kind: "capsule" (a, b: ends, radius), "ellipsoid" (centre, axes, radii), "cylinder"
+    (elliptic, axis = axes[:, 2], radii x, y and half-height), "box" (centre, axes, half sizes).
+    """
+
+    kind: str
+    colour: tuple[int, int, int]
+    centre: np.ndarray
+    axes: np.ndarray | None = None  # (3, 3) columns = local x, y, z in lab coordinates
+    size: np.ndarray | None = None  # radii / half extents
+    a: np.ndarray | None = None
+    b: np.ndarray | None = None
+    radius: float = 0.0
+
+
+def capsule(a: np.ndarray, b: np.ndarray, radius: float, colour: tuple[int, int, int]) -> Shape:
+    return Shape("capsule", colour, (a + b) / 2, a=a, b=b, radius=radius)
+
+
+def ellipsoid(origin: np.ndarray, axes: np.ndarray, offset: tuple[float, float, float],
+              radii: tuple[float, float, float], colour: tuple[int, int, int]) -> Shape:  # fmt: skip
+    """An ellipsoid at `offset` in the frame (origin, axes), aligned with it."""
+    return Shape("ellipsoid", colour, origin + axes @ np.asarray(offset), axes, np.asarray(radii, float))
+
+
+def box(origin: np.ndarray, axes: np.ndarray, offset: tuple[float, float, float],
+        half: tuple[float, float, float], colour: tuple[int, int, int]) -> Shape:  # fmt: skip
+    return Shape("box", colour, origin + axes @ np.asarray(offset), axes, np.asarray(half, float))
+
+
+def figure(k: Kinematics, i: int, body: Body) -> list[Shape]:
+    """The mannequin's shapes in frame `i` of the kinematics `k`."""
+    s = body.height / 1.75  # shapes are sized for a 1.75 m person
+    fr = {name: (o[i], r[i]) for name, (o, r) in k.frames.items()}
+    pt = {name: v[i] for name, v in k.points.items()}
+    shapes: list[Shape] = []
+    add = shapes.append
+
+    o, r = fr["pelvis"]
+    add(ellipsoid(o, r, (-0.01 * s, 0, 0.02 * s), (0.105 * s, 0.165 * s, 0.11 * s), SHORTS))
+    add(Shape("cylinder", BELT, o + r @ np.array([0, 0, 0.10 * s]), r, np.array([0.112 * s, 0.162 * s, 0.022 * s])))
+    o, r = fr["torso"]
+    add(ellipsoid(o, r, (0, 0, 0.19 * s), (0.105 * s, 0.152 * s, 0.11 * s), SHIRT))
+    add(ellipsoid(o, r, (0, 0, 0.34 * s), (0.115 * s, 0.175 * s, 0.19 * s), SHIRT))
+    add(capsule(pt["left_shoulder"], pt["right_shoulder"], 0.055 * s, SHIRT))
+    o, r = fr["neck"]
+    head_c, r_head = fr["head"]
+    add(capsule(o, head_c - r_head @ np.array([0.02, 0, 0.07]) * s, 0.05 * s, SKIN))
+    add(ellipsoid(head_c, r_head, (0, 0, 0), (0.10 * s, 0.08 * s, 0.115 * s), SKIN))
+    add(ellipsoid(head_c, r_head, (-0.018 * s, 0, 0.02 * s), (0.098 * s, 0.084 * s, 0.112 * s), HAIR))
+    for side in ("left", "right"):
+        y = SIDE_SIGN[side]
+        eye = np.asarray(FACE[f"{side}_eye"])
+        add(ellipsoid(head_c, r_head, tuple(eye * s), (0.008 * s, 0.012 * s, 0.007 * s), EYE_WHITE))
+        add(ellipsoid(head_c, r_head, tuple((eye + (0.006, 0, 0)) * s), (0.004 * s, 0.006 * s, 0.006 * s), PUPIL))
+        add(ellipsoid(head_c, r_head, tuple((eye + (0.006, 0, 0.018)) * s), (0.004 * s, 0.016 * s, 0.003 * s), HAIR))
+        add(ellipsoid(head_c, r_head, (-0.005 * s, y * 0.078 * s, 0.004 * s), (0.016 * s, 0.012 * s, 0.03 * s), SKIN))
+    add(ellipsoid(head_c, r_head, (0.096 * s, 0, -0.008 * s), (0.018 * s, 0.012 * s, 0.022 * s), SKIN))
+    add(ellipsoid(head_c, r_head, (0.084 * s, 0, -0.045 * s), (0.01 * s, 0.024 * s, 0.006 * s), LIPS))
+
+    for side in SIDES:
+        lat = SIDE_SIGN[side]
+        shoulder, elbow, wrist = pt[f"{side}_shoulder"], pt[f"{side}_elbow"], pt[f"{side}_wrist"]
+        add(capsule(shoulder, shoulder + 0.5 * (elbow - shoulder), 0.05 * s, SHIRT))
+        add(capsule(shoulder, elbow, 0.04 * s, SKIN))
+        add(capsule(elbow, wrist, 0.033 * s, SKIN))
+        r = fr[f"{side}_forearm"][1]
+        add(ellipsoid(wrist, r, (0.004 * s, 0, -0.075 * s), (0.045 * s, 0.02 * s, 0.085 * s), SKIN))
+
+        hip, knee, ankle = pt[f"{side}_hip"], pt[f"{side}_knee"], pt[f"{side}_ankle"]
+        add(capsule(hip, knee, 0.064 * s, SKIN))
+        add(capsule(hip + (0, lat * 0.01 * s, 0), hip + 0.55 * (knee - hip), 0.08 * s, SHORTS))
+        o, r = fr[f"{side}_shank"]
+        add(capsule(knee, ankle, 0.043 * s, SKIN))
+        add(ellipsoid(knee, r, (-0.014 * s, 0, -0.13 * s), (0.052 * s, 0.05 * s, 0.11 * s), SKIN))
+        add(capsule(ankle - r[:, 2] * 0.01 * s, ankle + r[:, 2] * 0.075 * s, 0.037 * s, SOCK))
+
+        o, r = fr[f"{side}_foot"]  # rearfoot frame: pivot under the ankle, everts with the heel
+        lf, hw = body.foot_length, body.foot_width / 2
+        back, sole = -0.25 * lf, -(body.ankle_height - SUBTALAR_DROP)
+        mid = back + 0.5 * lf
+        add(box(o, r, (mid, 0, sole + 0.011), (0.5 * lf + 0.008, hw + 0.006, 0.011), SOLE))
+        add(ellipsoid(o, r, (mid + 0.01, lat * 0.004, sole + 0.04), (0.5 * lf + 0.004, hw + 0.002, 0.045), SHOE))
+        add(box(o, r, (back + 0.028, 0, sole + 0.05), (0.03, hw - 0.004, 0.034), COUNTER))
+        add(box(o, r, (back + 0.0, 0, sole + 0.05), (0.003, 0.006, 0.032), STRIPE))
+    return shapes
