@@ -7,8 +7,8 @@ Decided from geometry that does not trust MediaPipe's left/right labels:
 - side views: the feet point where the walker faces. Facing image right, the camera sees
   the subject's right side (view `right`); facing image left, the left side;
 - frontal views: toes lie farther from a posterior camera than heels, so on the image
-  they sit higher (a camera above the floor sees farther floor points nearer the horizon)
-  and MediaPipe's relative depth is larger; for an anterior camera both are reversed.
+  they sit higher (a camera above the floor sees farther floor points nearer the horizon);
+  for an anterior camera they sit lower.
 """
 
 from __future__ import annotations
@@ -67,18 +67,23 @@ def detect_view(track: PoseTrack) -> ViewGuess:
         view = "right" if facing > 0 else "left"
         return ViewGuess(view, share, f"side view (width/torso {ratio:.2f}), walker faces image {'right' if facing > 0 else 'left'}")
 
-    # Frontal: toe above heel on the image and deeper in MediaPipe's z -> posterior.
-    rise, share_rise = _agreement(-(feet[:, :, 1].mean(1)) / torso)
+    # Frontal: toes above heels on the image -> posterior. The image cue decides; MediaPipe's
+    # relative depth only breaks a tie, because from behind the model often places the
+    # toes nearer than the heels (measured on the walker's rendered video).
+    # The loaded foot (heel lower on the image) lies flat; a swinging foot tips its toes.
+    loaded = np.argmax(px[:, [lm.LEFT_HEEL, lm.RIGHT_HEEL], 1], axis=1)
+    rise, share_rise = _agreement(-feet[np.arange(len(px)), loaded, 1] / torso)
     image = track.image[track.detected].astype(np.float64)
     depth = image[:, [lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX], 2] - image[:, [lm.LEFT_HEEL, lm.RIGHT_HEEL], 2]
     deeper, share_deep = _agreement(depth.mean(1))
-    votes = [np.sign(rise) if abs(rise) > MIN_CUE else 0.0, np.sign(deeper) if abs(deeper) > MIN_CUE else 0.0]
-    score = sum(votes)
-    if score == 0:
+    if abs(rise) > MIN_CUE:
+        sign, share, cue = np.sign(rise), share_rise, "toes above heels on the image" if rise > 0 else "toes below heels on the image"
+    elif abs(deeper) > MIN_CUE:
+        sign, share, cue = np.sign(deeper), share_deep, "toes deeper than heels" if deeper > 0 else "toes nearer than heels"
+    else:
         return ViewGuess("unknown", 0.0, f"frontal view (width/torso {ratio:.2f}) but cannot tell front from back")
-    view = "posterior" if score > 0 else "anterior"
-    agreeing = [s for v, s in zip(votes, (share_rise, share_deep)) if v == np.sign(score)]
-    return ViewGuess(view, float(np.mean(agreeing)), f"frontal view (width/torso {ratio:.2f}), toes {'beyond' if score > 0 else 'before'} heels")
+    view = "posterior" if sign > 0 else "anterior"
+    return ViewGuess(view, share, f"frontal view (width/torso {ratio:.2f}), {cue}")
 
 
 def labels_mirrored(track: PoseTrack, view: str) -> bool:
