@@ -1,0 +1,334 @@
+"""One entry point from a pose track to every kinematic metric: `analyze_track`.
+
+    analysis = analyze_track(track)
+    analysis.metrics()        # dict with every key of `gait.metrics/1` (JSON-ready, no NaN)
+    analysis.frame_table()    # (columns, (T, C) array): per-frame angles and event flags
+    analysis.stride_table()   # (columns, rows): one row per stride, rejected ones included
+    analysis.curves()         # mean and SD over strides at 0..100 % of the cycle
+
+What the view cannot support is None with a reason in `metrics()["missing"]`, never a guess:
+events and timing come from every view; rearfoot eversion needs a posterior view (3-D heel,
+ankle, knee and toe); pelvic drop, the leg-length screen and the knee's frontal projection
+angle need a frontal (posterior or anterior) image; foot progression and hip rotation need
+world landmarks (any view).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gait.analysis import cycles, events, frontal, pelvis, rotation, spatiotemporal
+from gait.analysis.cycles import Stride
+from gait.analysis.prepare import ANKLE, FRONTAL_VIEWS, HEEL, KNEE, LEG, SIDES, TOE, Landmarks, prepare
+from gait.recording.posetrack import PoseTrack
+
+SCHEMA = "gait.metrics/1"
+MIN_STRIDES = spatiotemporal.MIN_STRIDES
+# Per-frame series (per side unless noted) and the per-stride summaries drawn from them.
+SERIES = ("rearfoot_eversion_deg", "knee_frontal_deg", "foot_progression_deg", "hip_rotation_deg", "knee_flexion_deg")
+
+
+def _clean(x: Any, digits: int = 4) -> Any:
+    """JSON-ready: NaN/inf -> None, numpy scalars -> float, rounded."""
+    if isinstance(x, dict):
+        return {k: _clean(v, digits) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v, digits) for v in x]
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return round(float(x), digits) if np.isfinite(x) else None
+    return x
+
+
+def _mean(v: list[float]) -> float | None:
+    a = np.asarray(v, dtype=np.float64)
+    a = a[np.isfinite(a)]
+    return float(np.mean(a)) if len(a) >= MIN_STRIDES else None
+
+
+def _sd(v: list[float]) -> float | None:
+    a = np.asarray(v, dtype=np.float64)
+    a = a[np.isfinite(a)]
+    return float(np.std(a, ddof=1)) if len(a) >= MIN_STRIDES else None
+
+
+@dataclass
+class GaitAnalysis:
+    """Everything measured on one track; see the module docstring for the accessors."""
+
+    landmarks: Landmarks
+    events: events.Events
+    strides: list[Stride]
+    timing: spatiotemporal.Timing
+    standing: pelvis.Standing | None
+    pelvis: pelvis.PelvisResult
+    series: dict[str, dict[str, np.ndarray]]  # name -> side -> (T,)
+    per_stride: dict[Stride, dict[str, float]]
+    missing: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def view(self) -> str:
+        return self.landmarks.view
+
+    # ---- summaries --------------------------------------------------------------------
+    def _side_mean(self, key: str, side: str) -> float | None:
+        return _mean([v[key] for s, v in self.per_stride.items() if s.side == side and key in v])
+
+    def _side_sd(self, key: str, side: str) -> float | None:
+        return _sd([v[key] for s, v in self.per_stride.items() if s.side == side and key in v])
+
+    def _per_side(self, key: str) -> dict[str, float | None] | None:
+        vals = {s: self._side_mean(key, s) for s in SIDES}
+        return vals if any(v is not None for v in vals.values()) else None
+
+    def _curve_peak(self, series: np.ndarray, side: str, window: str, sign: float = 1.0) -> float | None:
+        """Peak of the stride-averaged curve within a phase window of the cycle.
+
+        A per-stride maximum of noisy landmarks is biased upward by the noise; averaging the
+        time-normalised strides first lowers the noise by sqrt(n) before the maximum is taken.
+        `window` is "stance" (heel strike to mean toe off) or "single" (mean opposite toe off
+        to mean opposite heel strike).
+        """
+        strides = cycles.valid_strides(self.strides, side)
+        if len(strides) < MIN_STRIDES:
+            return None
+        c = sign * cycles.cycle_curves(self.landmarks.t, series, strides)
+        mean, _ = cycles.mean_sd(c)
+        u = np.linspace(0.0, 1.0, c.shape[1])
+        if window == "stance":
+            a, b = 0.0, float(np.mean([s.stance_fraction for s in strides]))
+        else:
+            a = float(np.mean([(s.opposite_toe_off - s.start) / s.duration for s in strides]))
+            b = float(np.mean([(s.opposite_heel_strike - s.start) / s.duration for s in strides]))
+        sel = (u >= a) & (u <= b) & np.isfinite(mean)
+        return float(np.max(mean[sel])) if sel.any() else None
+
+    def metrics(self) -> dict:
+        """The `gait.metrics/1` dict (pressure None and findings [] for the caller to fill)."""
+        t = self.timing
+        missing = dict(self.missing)
+        rf = self.series["rearfoot_eversion_deg"]
+        ev = {s: {"peak": self._curve_peak(rf[s], s, "stance"), "mean_stance": self._side_mean("rearfoot_mean", s)} for s in SIDES}
+        rearfoot = ev if "rearfoot_eversion_deg" not in missing else None
+        drop = None
+        if "pelvic_drop_deg" not in missing:
+            obl = self.pelvis.obliquity_deg
+            drop = {"left_stance": self._curve_peak(obl, "left", "single"),
+                    "right_stance": self._curve_peak(obl, "right", "single", sign=-1.0)}  # fmt: skip
+        fpa = self._per_side("foot_progression") if "foot_progression_deg" not in missing else None
+        knee = None
+        if "knee_frontal_deg" not in missing:
+            knee = {s: self._curve_peak(self.series["knee_frontal_deg"][s], s, "stance") for s in SIDES}
+        hip = self._per_side("hip_rotation") if "hip_rotation_deg" not in missing else None
+        for key, val in (("rearfoot_eversion_deg", rearfoot), ("pelvic_drop_deg", drop), ("foot_progression_deg", fpa),
+                         ("knee_frontal_deg", knee), ("hip_rotation_deg", hip)):  # fmt: skip
+            if key in missing:
+                continue
+            few = [s for s in SIDES if t.strides[s] < MIN_STRIDES]
+            if few:
+                missing[key + (".left" if few == ["left"] else ".right" if few == ["right"] else "")] = (
+                    f"fewer than {MIN_STRIDES} valid strides ({', '.join(f'{s} {t.strides[s]}' for s in few)})")
+        for key, val in (("cadence_spm", t.cadence_spm), ("stride_time_s", t.stride_time_s["left"]),
+                         ("stance_fraction", t.stance_fraction["left"])):  # fmt: skip
+            if val is None and key not in missing:
+                missing[key] = f"fewer than {MIN_STRIDES} valid strides (left {t.strides['left']}, right {t.strides['right']})"
+        lld = self.pelvis.leg_length_difference_mm
+        unc = {
+            "stride_time_sd_s": t.stride_time_sd_s,
+            "rearfoot_eversion_deg": {s: self._uncertainty("rearfoot_peak", s, "rearfoot") for s in SIDES} if rearfoot else None,
+            "pelvic_drop_deg": {f"{s}_stance": self._uncertainty("pelvic_drop", s, "pelvis") for s in SIDES} if drop else None,
+            "foot_progression_deg": {s: self._uncertainty("foot_progression", s, "foot") for s in SIDES} if fpa else None,
+            "knee_frontal_deg": {s: self._uncertainty("knee_frontal_peak", s, "knee") for s in SIDES} if knee else None,
+        }
+        out = {
+            "schema": SCHEMA,
+            "view": self.view,
+            "duration_s": self.landmarks.duration,
+            "strides": dict(t.strides),
+            "cadence_spm": t.cadence_spm,
+            "stride_time_s": t.stride_time_s,
+            "stance_fraction": t.stance_fraction,
+            "rearfoot_eversion_deg": rearfoot,
+            "pelvic_drop_deg": drop,
+            "foot_progression_deg": fpa,
+            "knee_frontal_deg": knee,
+            "leg_length_difference_mm": lld,
+            "pressure": None,
+            "findings": [],
+            "step_time_s": t.step_time_s,
+            "step_time_asymmetry_pct": t.step_time_asymmetry_pct,
+            "hip_rotation_deg": hip,
+            "pelvis": {
+                "reference": self.pelvis.reference or None,
+                "standing_s": [self.standing.start, self.standing.end] if self.standing else None,
+                "static_obliquity_deg": self.pelvis.static_obliquity_deg,
+                "hip_width_mm": self.pelvis.hip_width_mm,
+            },
+            "events": {**self.events.to_json(), "rejected_strides": [
+                {"side": s.side, "start": s.start, "end": s.end, "reason": s.reason} for s in self.strides if not s.valid]},
+            "uncertainties": unc,
+            "swaps_repaired": self.landmarks.swaps_repaired,
+            "missing": missing,
+            "notes": {**self.notes, **({"events": "; ".join(self.events.notes)} if self.events.notes else {}),
+                      **({"pelvic_drop_deg": "no standing phase: drop measured against the ankle line, so a static "
+                          "pelvic tilt counts as drop"} if self.pelvis.reference == "ankle_line" else {})},
+        }  # fmt: skip
+        return _clean(out)
+
+    def _uncertainty(self, key: str, side: str, part: str) -> dict | None:
+        """Stride-to-stride SD, standard error of the mean and the landmarks' visibility."""
+        sd = self._side_sd(key, side)
+        n = sum(1 for s, v in self.per_stride.items() if s.side == side and np.isfinite(v.get(key, np.nan)))
+        vis = self._visibility(side, part)
+        if sd is None:
+            return None
+        return {"sd": sd, "se": sd / np.sqrt(n), "n": n, "visibility": vis}
+
+    def _visibility(self, side: str, part: str) -> float | None:
+        idx = {"rearfoot": [KNEE, ANKLE, HEEL, TOE], "foot": [HEEL, TOE], "knee": [0, KNEE, ANKLE], "pelvis": [0]}[part]
+        cols = LEG[side][idx] if part != "pelvis" else np.concatenate([LEG["left"][:1], LEG["right"][:1]])
+        walking = np.zeros(len(self.landmarks.t), bool)
+        for s in self.strides:
+            if s.valid:
+                walking |= (self.landmarks.t >= s.start) & (self.landmarks.t <= s.end)
+        v = self.landmarks.visibility[walking][:, cols]
+        return float(np.mean(v)) if v.size else None
+
+    # ---- tables and curves ------------------------------------------------------------
+    def frame_table(self) -> tuple[list[str], np.ndarray]:
+        """Per-frame table: t, pelvic obliquity, per-side angles, stance and event flags."""
+        L = self.landmarks
+        cols, data = ["t", "detected", "pelvic_obliquity_deg"], [L.t, L.detected.astype(float), self.pelvis.obliquity_deg]
+        for side in SIDES:
+            for name in SERIES:
+                cols.append(f"{side}_{name}")
+                data.append(self.series[name][side])
+            stance = np.zeros(len(L.t))
+            for s in self.strides:
+                if s.valid and s.side == side:
+                    stance[(L.t >= s.start) & (L.t < s.toe_off)] = 1.0
+            hs = np.zeros(len(L.t))
+            to = np.zeros(len(L.t))
+            near = lambda times: np.clip(np.searchsorted(L.t, np.asarray(times) - 0.5 / L.fs), 0, len(L.t) - 1)  # noqa: E731
+            hs[near(self.events.heel_strike[side])] = 1.0
+            to[near(self.events.toe_off[side])] = 1.0
+            cols += [f"{side}_stance", f"{side}_heel_strike", f"{side}_toe_off"]
+            data += [stance, hs, to]
+        return cols, np.column_stack(data)
+
+    STRIDE_COLUMNS = ("side", "start_s", "end_s", "valid", "reason", "stride_time_s", "stance_fraction",
+                      "single_stance_start_s", "single_stance_end_s", "rearfoot_peak_deg", "rearfoot_mean_stance_deg",
+                      "knee_frontal_peak_deg", "foot_progression_deg", "hip_rotation_deg", "pelvic_drop_deg")  # fmt: skip
+
+    def stride_table(self) -> tuple[list[str], list[list]]:
+        """One row per candidate stride (rejected ones too, with the reason); None = n/a."""
+        keys = ("rearfoot_peak", "rearfoot_mean", "knee_frontal_peak", "foot_progression", "hip_rotation", "pelvic_drop")
+        rows = []
+        for s in self.strides:
+            v = self.per_stride.get(s, {})
+            rows.append(_clean([s.side, s.start, s.end, s.valid, s.reason, s.duration, s.stance_fraction,
+                                s.opposite_toe_off, s.opposite_heel_strike] + [v.get(k) for k in keys]))  # fmt: skip
+        return list(self.STRIDE_COLUMNS), rows
+
+    def curves(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """name -> side -> {"mean": (101,), "sd": (101,), "n": strides} over valid strides;
+        `pelvic_obliquity_deg` per side is the obliquity in that side's strides."""
+        L = self.landmarks
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        named = dict(self.series)
+        named["pelvic_obliquity_deg"] = {s: self.pelvis.obliquity_deg for s in SIDES}
+        for name, per in named.items():
+            out[name] = {}
+            for side in SIDES:
+                strides = cycles.valid_strides(self.strides, side)
+                c = cycles.cycle_curves(L.t, per[side], strides)
+                mean, sd = cycles.mean_sd(c)
+                out[name][side] = {"mean": mean, "sd": sd, "n": int(np.sum(np.any(np.isfinite(c), axis=1)))}
+        return out
+
+
+def _has_world(L: Landmarks) -> bool:
+    return bool(np.isfinite(L.world[L.present][:, LEG["left"][0]]).any())
+
+
+def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bool = True) -> GaitAnalysis:
+    """Events, strides, timing and every angle of `track` (see the module docstring)."""
+    notes: dict[str, str] = {}
+    if track.view == "unknown":
+        from gait.pose.view import detect_view
+
+        guess = detect_view(track)
+        track = track.with_view(guess.view)
+        notes["view"] = f"view not given; detected {guess.view} ({guess.reason}, confidence {guess.confidence:.2f})"
+    L = prepare(track, repair=repair_swaps)
+    ev = events.detect_events(L, event_method)
+    strides = cycles.segment_strides(ev, L.present, L.t)
+    timing = spatiotemporal.timing(strides)
+    standing = pelvis.find_standing(L)
+    pel = pelvis.analyse_pelvis(L, strides, standing)
+    missing: dict[str, str] = dict(pel.missing)
+    if L.view == "unknown":
+        missing["view"] = notes.pop("view", "view unknown")
+    nan = np.full(len(L.t), np.nan)
+    series: dict[str, dict[str, np.ndarray]] = {name: {s: nan for s in SIDES} for name in SERIES}
+    world = _has_world(L)
+    if L.view == "posterior":
+        series["rearfoot_eversion_deg"] = {s: frontal.rearfoot_eversion(L, s) for s in SIDES}
+    else:
+        missing["rearfoot_eversion_deg"] = (
+            "rearfoot eversion needs a posterior view (heel and calcaneus seen from behind)"
+            f"; this is {L.view}")
+    if L.view in FRONTAL_VIEWS:
+        series["knee_frontal_deg"] = {s: frontal.knee_frontal(L, s) for s in SIDES}
+    else:
+        missing["knee_frontal_deg"] = f"knee frontal-plane angle needs a posterior or anterior view; this is {L.view}"
+    walking = np.zeros(len(L.t), bool)
+    for s in strides:
+        if s.valid:
+            walking |= (L.t >= s.start) & (L.t <= s.end)
+    frame = rotation.walking_frame(L, walking) if world else None
+    if frame is not None:
+        series["foot_progression_deg"] = {s: rotation.foot_progression(L, s, frame) for s in SIDES}
+        series["hip_rotation_deg"] = {s: rotation.hip_rotation(L, s, frame) for s in SIDES}
+        series["knee_flexion_deg"] = {s: rotation.knee_flexion(L, s) for s in SIDES}
+    else:
+        why = "needs world landmarks over valid strides" if world else "needs world landmarks (none in this track)"
+        missing["foot_progression_deg"] = "foot progression " + why
+        missing["hip_rotation_deg"] = "hip rotation " + why
+    per_stride = _per_stride(L, strides, series, pel)
+    if ev.quality < 0.6:
+        missing["events"] = f"gait events irregular (quality {ev.quality:.2f}, signal {ev.method})"
+    return GaitAnalysis(L, ev, strides, timing, standing, pel, series, per_stride, missing, notes)
+
+
+def _per_stride(L: Landmarks, strides: list[Stride], series: dict[str, dict[str, np.ndarray]],
+                pel: pelvis.PelvisResult) -> dict[Stride, dict[str, float]]:  # fmt: skip
+    """Per valid stride: rearfoot peak/mean and knee frontal peak in stance, foot progression
+    over foot flat, hip rotation over the stride, pelvic drop in single stance."""
+    out: dict[Stride, dict[str, float]] = {}
+    for side in SIDES:
+        valid = cycles.valid_strides(strides, side)
+        if not valid:
+            continue
+        stance = np.array([(s.start, s.toe_off) for s in valid])
+        whole = np.array([(s.start, s.end) for s in valid])
+        flat = whole[:, :1] + np.outer(whole[:, 1] - whole[:, 0], rotation.FOOT_FLAT)
+        vals = {
+            "rearfoot_peak": cycles.window_reduce(L.t, series["rearfoot_eversion_deg"][side], stance, "max"),
+            "rearfoot_mean": cycles.window_reduce(L.t, series["rearfoot_eversion_deg"][side], stance, "mean"),
+            "knee_frontal_peak": cycles.window_reduce(L.t, series["knee_frontal_deg"][side], stance, "max"),
+            "foot_progression": cycles.window_reduce(L.t, series["foot_progression_deg"][side], flat, "mean"),
+            "hip_rotation": cycles.window_reduce(L.t, series["hip_rotation_deg"][side], whole, "mean"),
+        }
+        for i, s in enumerate(valid):
+            out[s] = {k: float(v[i]) for k, v in vals.items()}
+            if s in pel.drop_per_stride:
+                out[s]["pelvic_drop"] = pel.drop_per_stride[s]
+    return out

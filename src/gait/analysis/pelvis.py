@@ -1,0 +1,150 @@
+"""Pelvis in the frontal plane: standing reference, pelvic drop, leg-length screen.
+
+Pelvic obliquity is the angle of the hip-to-hip line on a frontal (posterior or anterior)
+image, + = the subject's right hip lower. Drop is measured against a level reference so
+that camera roll and a static pelvic tilt do not count as drop: the obliquity of a standing
+phase found at the start of the recording, or, without one, the line through the ankles
+(which removes camera roll but not a static tilt).
+
+The leg-length screen reads the standing pelvic obliquity against the ankle line and turns
+it into millimetres with the pelvis width from the world landmarks' hip distance (world
+scale): LLD = -w sin(obliquity). World-landmark segment lengths are not used: MediaPipe's
+world legs show a consistent ~60 mm left/right bias (google-ai-edge/mediapipe issue 4125).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gait import landmarks as lm
+from gait.analysis.cycles import Stride, window_reduce
+from gait.analysis.prepare import FRONTAL_VIEWS, Landmarks
+
+# Standing: every key landmark stays within this share of the leg's image length (hip to
+# ankle) of where it was at the start, for at least STANDING_MIN_S.
+STANDING_TOLERANCE = 0.03
+STANDING_MIN_S = 1.0
+STANDING_START_S = 0.5  # the standing phase must begin within this time of the first frame
+STANDING_MARGIN_S = 0.25  # dropped from its end: the first, slow motion of walking
+KEY = np.array([lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, *lm.LEFT_LEG, *lm.RIGHT_LEG])
+
+
+@dataclass(frozen=True)
+class Standing:
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+def find_standing(L: Landmarks) -> Standing | None:
+    """A still standing phase (>= 1 s) at the start of the recording, or None."""
+    ok = np.flatnonzero(L.present)
+    if len(ok) < 3:
+        return None
+    first = ok[0]
+    pts = L.px[:, KEY]
+    leg = np.nanmedian(np.abs(L.hip_mid("px")[:, 1] - 0.5 * (L.px[:, lm.LEFT_ANKLE, 1] + L.px[:, lm.RIGHT_ANKLE, 1])))
+    if not np.isfinite(leg) or leg <= 0:
+        return None
+    tol = max(STANDING_TOLERANCE * leg, 2.0)
+    head = (L.t >= L.t[first]) & (L.t <= L.t[first] + STANDING_START_S) & L.present
+    ref = np.nanmedian(pts[head], axis=0)
+    dist = np.linalg.norm(pts - ref, axis=-1)
+    dev = np.max(np.where(np.isfinite(dist), dist, -np.inf), axis=1)
+    dev[~np.isfinite(dist).any(axis=1)] = np.nan
+    moving = ~(dev <= tol)  # NaN (missing) counts as moving
+    moving[:first] = False
+    after = np.flatnonzero(moving[first:])
+    stop = first + after[0] if len(after) else len(L.t)
+    end_t = (L.t[stop - 1] if stop > first else L.t[first]) - STANDING_MARGIN_S
+    if end_t - L.t[first] < STANDING_MIN_S:
+        return None
+    return Standing(float(L.t[first]), float(end_t))
+
+
+def _line_angle(L: Landmarks, left: int, right: int) -> np.ndarray:
+    """Angle (deg) of the left->right landmark line on the image, + = right one lower."""
+    sign = 1.0 if L.view == "posterior" else -1.0  # subject's right is on image right from behind
+    d = L.px[:, right] - L.px[:, left]
+    return np.degrees(np.arctan2(d[:, 1], sign * d[:, 0]))
+
+
+def obliquity(L: Landmarks) -> np.ndarray:
+    """(T,) pelvic obliquity on the image (deg, + = right hip lower); NaN if not frontal."""
+    if L.view not in FRONTAL_VIEWS:
+        return np.full(len(L.t), np.nan)
+    return _line_angle(L, lm.LEFT_HIP, lm.RIGHT_HIP)
+
+
+def ankle_line(L: Landmarks) -> np.ndarray:
+    """(T,) angle of the line through the ankles (deg, + = right ankle lower on the image)."""
+    if L.view not in FRONTAL_VIEWS:
+        return np.full(len(L.t), np.nan)
+    return _line_angle(L, lm.LEFT_ANKLE, lm.RIGHT_ANKLE)
+
+
+@dataclass(frozen=True)
+class PelvisResult:
+    obliquity_deg: np.ndarray  # (T,) relative to the reference, + = right hip lower
+    reference: str  # "standing", "ankle_line" or ""
+    reference_deg: float | None
+    drop_per_stride: dict[Stride, float]  # valid stride -> peak swing-side drop (deg)
+    static_obliquity_deg: float | None  # standing, against the ankle line
+    hip_width_mm: float | None
+    leg_length_difference_mm: float | None
+    missing: dict[str, str]
+
+
+def _during(L: Landmarks, s: Standing) -> np.ndarray:
+    return (L.t >= s.start) & (L.t <= s.end) & L.present
+
+
+def analyse_pelvis(L: Landmarks, strides: list[Stride], standing: Standing | None) -> PelvisResult:
+    """Pelvic drop per valid stride and the standing leg-length screen."""
+    missing: dict[str, str] = {}
+    n = len(L.t)
+    if L.view not in FRONTAL_VIEWS:
+        why = f"needs a posterior or anterior view (this is {L.view})"
+        return PelvisResult(np.full(n, np.nan), "", None, {}, None, None, None,
+                            {"pelvic_drop_deg": "pelvic drop " + why, "leg_length_difference_mm": "leg-length screen " + why})  # fmt: skip
+    obl = obliquity(L)
+    ankles = ankle_line(L)
+    static = width = lld = None
+    if standing is not None:
+        sel = _during(L, standing)
+        ref = float(np.nanmedian(obl[sel]))
+        kind = "standing"
+        static = float(np.nanmedian(obl[sel] - ankles[sel]))
+        hips = L.world[sel][:, [lm.LEFT_HIP, lm.RIGHT_HIP]]
+        w = float(np.nanmedian(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=-1)))
+        if np.isfinite(w) and w > 0 and np.isfinite(static):
+            width = 1000.0 * w
+            lld = -width * float(np.sin(np.radians(static)))
+        else:
+            missing["leg_length_difference_mm"] = "leg-length screen needs world landmarks of the hips while standing"
+    else:
+        missing["leg_length_difference_mm"] = f"leg-length screen needs a still standing phase (>= {STANDING_MIN_S:g} s) at the start"
+        # Mean over whole strides, so the feet's alternating heights and depths cancel.
+        whole = np.array([(s.start, s.end) for s in strides if s.valid]).reshape(-1, 2)
+        per = window_reduce(L.t, ankles, whole, "mean")
+        ref = float(np.nanmean(per)) if np.isfinite(per).any() else np.nan
+        kind = "ankle_line"
+    if not np.isfinite(ref):
+        missing["pelvic_drop_deg"] = "no level reference (neither standing nor ankles visible)"
+        return PelvisResult(np.full(n, np.nan), "", None, {}, static, width, lld, missing)
+    rel = obl - ref
+    valid = [s for s in strides if s.valid]
+    win = np.array([(s.opposite_toe_off, s.opposite_heel_strike) for s in valid])
+    sign = np.array([1.0 if s.side == "left" else -1.0 for s in valid])
+    peaks = {}
+    if len(valid):
+        up = window_reduce(L.t, rel, win, "max")
+        down = -window_reduce(L.t, rel, win, "min")
+        per = np.where(sign > 0, up, down)
+        peaks = {s: float(v) for s, v in zip(valid, per)}
+    return PelvisResult(rel, kind, ref, peaks, static, width, lld, missing)

@@ -1,0 +1,78 @@
+"""A pose track made ready for measurement: swaps undone, short gaps bridged, filtered.
+
+Every analysis module reads `Landmarks`, never the raw track, so all of them see the same
+conditioned signals and the same frames marked missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gait import landmarks as lm
+from gait.analysis import signals
+from gait.recording.posetrack import PoseTrack
+
+FRONTAL_VIEWS = ("posterior", "anterior")
+SIDE_VIEWS = ("left", "right")
+SIDES = ("left", "right")
+# Landmark indices per side: hip, knee, ankle, heel, foot index.
+LEG = {"left": lm.LEFT_LEG, "right": lm.RIGHT_LEG}
+HIP, KNEE, ANKLE, HEEL, TOE = range(5)
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """Conditioned landmark signals of one track (NaN where missing after bridging).
+
+    `px` are image pixels (x right, y down); `img3` adds MediaPipe's relative depth in the
+    same pixel units (a weak-perspective 3-D view); `world` are MediaPipe world metres in
+    camera-aligned axes (x right, y down, z away from the camera).
+    """
+
+    t: np.ndarray  # (T,)
+    fs: float
+    view: str
+    size: tuple[int, int]
+    px: np.ndarray  # (T,33,2)
+    img3: np.ndarray  # (T,33,3)
+    world: np.ndarray  # (T,33,3)
+    visibility: np.ndarray  # (T,33)
+    present: np.ndarray  # (T,) bool: landmarks available (detected or bridged)
+    detected: np.ndarray  # (T,) bool: detected in the raw track
+    swaps_repaired: int
+
+    def leg(self, side: str, part: int, space: str = "px") -> np.ndarray:
+        """One leg landmark over time from `px`, `img3` or `world`."""
+        return getattr(self, space)[:, LEG[side][part]]
+
+    def hip_mid(self, space: str = "px") -> np.ndarray:
+        a = getattr(self, space)
+        return 0.5 * (a[:, lm.LEFT_HIP] + a[:, lm.RIGHT_HIP])
+
+    @property
+    def duration(self) -> float:
+        return float(self.t[-1] - self.t[0]) if len(self.t) > 1 else 0.0
+
+
+def prepare(track: PoseTrack, repair: bool = True, cutoff_hz: float = signals.CUTOFF_HZ) -> Landmarks:
+    """Condition `track`: undo transient left/right swaps (the pose stage's Viterbi repair),
+    bridge gaps up to `signals.MAX_GAP_S`, then low-pass every coordinate at `cutoff_hz`."""
+    swaps = 0
+    if repair and len(track) >= 3 and track.detected.sum() >= 3:
+        from gait.pose.identity import repair_swaps
+
+        track, counts = repair_swaps(track)
+        swaps = int(sum(counts.values()))
+    t = track.t
+    fs = signals.sample_rate(t)
+    w = float(track.size[0])
+    img3 = track.image.astype(np.float64) * np.array([w, float(track.size[1]), w])
+    world = track.world.astype(np.float64)
+    img3 = signals.lowpass(signals.bridge_gaps(img3, t), fs, cutoff_hz)
+    world = signals.lowpass(signals.bridge_gaps(world, t), fs, cutoff_hz)
+    vis = track.visibility.astype(np.float64)
+    present = ~np.all(np.isnan(img3[:, :, 0]), axis=1)
+    return Landmarks(t, fs, track.view, track.size, img3[:, :, :2], img3, world, vis, present,
+                     track.detected, swaps)  # fmt: skip
