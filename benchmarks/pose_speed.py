@@ -15,8 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import cv2
-
+from gait.capture.video import VideoFile
 from gait.pose.estimator import BlazePose, native_logs_silenced
 from gait.pose.extract import video_to_track
 from gait.simulate import WalkParams, render_video, simulate_walk
@@ -38,13 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         clip = render_video(simulate_walk(WalkParams(duration_s=args.seconds), seed=0), Path(tmp) / "walk.mp4", "posterior", SIZE)
-        cap = cv2.VideoCapture(str(clip))
-        frames = []
-        while True:
-            ok, frame = cap.read()
-            if not ok:
-                break
-            frames.append(frame)
+        frames = [frame.image for frame in VideoFile(clip)]
         raw = raw_mediapipe_fps(frames)
         start = time.perf_counter()
         track, _ = video_to_track(clip)

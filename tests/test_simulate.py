@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from gait import landmarks as lm
+from gait.capture.video import VideoFile
 from gait.cli import main
 from gait.errors import GaitError
 from gait.recording.insole import read_insole_csv, write_insole_csv
@@ -217,14 +218,7 @@ def test_rendered_video_is_found_by_mediapipe(tmp_path):
     walk = simulate_walk(WalkParams(duration_s=1.5, standing_s=0.3, right=SideParams(eversion_peak_deg=14)))
     size = (480, 360)
     path = render_video(walk, tmp_path / "walk.mp4", "posterior", size)
-    cap = cv2.VideoCapture(str(path))
-    frames = []
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            break
-        frames.append(frame)
-    cap.release()
+    frames = [frame.image for frame in VideoFile(path)]
     assert len(frames) == len(walk.frame_times) and frames[0].shape == (360, 480, 3)
     truth = walk.posetrack("posterior", size).pixels
     found = np.full(truth.shape, np.nan)

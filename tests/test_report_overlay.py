@@ -1,0 +1,47 @@
+"""The overlay video: same frame count and size as the input, readable, with drawings on it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import write_video
+from gait.capture.video import VideoFile
+from gait.errors import GaitError
+from gait.report import Events
+from gait.report.overlay import write_overlay
+from gait.simulate import WalkParams, simulate_walk
+
+SIZE = (320, 240)
+
+
+@pytest.fixture(scope="module")
+def walk_video(tmp_path_factory):
+    walk = simulate_walk(WalkParams(duration_s=2.0, standing_s=0.5), seed=2)
+    track = walk.posetrack("posterior", SIZE)
+    folder = tmp_path_factory.mktemp("overlay")
+    frames = [np.full((SIZE[1], SIZE[0], 3), 90, np.uint8) for _ in range(len(track))]
+    return write_video(folder / "walk.mp4", frames), track, walk
+
+
+def test_overlay_video_matches_input_and_shows_drawings(walk_video, tmp_path):
+    video, track, walk = walk_video
+    n = len(track)
+    series = {"Left knee (deg)": np.linspace(0, 60, n), "Right knee (deg)": np.full(n, np.nan)}
+    out = write_overlay(video, track, tmp_path / "overlay.mp4", series, [Events(walk.events())])
+    frames = [frame.image for frame in VideoFile(out)]
+    assert len(frames) == n == int(cv2.VideoCapture(str(video)).get(cv2.CAP_PROP_FRAME_COUNT))
+    assert frames[0].shape == (SIZE[1], SIZE[0], 3)
+    changed = np.mean([np.abs(f.astype(int) - 90).max(axis=2) > 40 for f in frames], axis=0)
+    assert changed.mean() > 0.005  # skeleton and text drawn on the grey frames
+    hip = track.pixels[n // 2, 24].round().astype(int)  # right hip, drawn in the right side's colour
+    assert frames[n // 2][hip[1] - 3 : hip[1] + 4, hip[0] - 3 : hip[0] + 4].std() > 5
+
+
+def test_overlay_rejects_a_non_video(tmp_path, walk_video):
+    _, track, _ = walk_video
+    bad = tmp_path / "notes.mp4"
+    bad.write_text("not a video\n")
+    with pytest.raises(GaitError):
+        write_overlay(bad, track, tmp_path / "out.mp4")
