@@ -90,7 +90,7 @@ def _truth(seed: int, duration_s: float) -> dict:
 
 def _analyse(seed: int, view: str, noise: float = 0.0, duration_s: float = 14.0, **faults):
     walk = random_walk(seed, duration_s)
-    m = analyze_track(walk.posetrack(view, SIZE, noise_px=noise, **faults)).metrics()
+    m = analyze_track(walk.posetrack(view, SIZE, noise_px=noise, **faults), landmarks="true").metrics()
     return walk, m, _truth(seed, duration_s)
 
 
@@ -152,8 +152,8 @@ def test_rearfoot_eversion_follows_the_knob():
     """More eversion in the walker reads as more eversion, on the right side only."""
     base = random_walk(3, 14.0)
     more = simulate_walk(base.params.with_side("right", eversion_peak_deg=base.params.right.eversion_peak_deg + 8), seed=3)
-    a = analyze_track(base.posetrack("posterior", SIZE, noise_px=1.0)).metrics()["rearfoot_eversion_deg"]
-    b = analyze_track(more.posetrack("posterior", SIZE, noise_px=1.0)).metrics()["rearfoot_eversion_deg"]
+    a = analyze_track(base.posetrack("posterior", SIZE, noise_px=1.0), landmarks="true").metrics()["rearfoot_eversion_deg"]
+    b = analyze_track(more.posetrack("posterior", SIZE, noise_px=1.0), landmarks="true").metrics()["rearfoot_eversion_deg"]
     assert b["right"]["peak"] - a["right"]["peak"] == pytest.approx(8.0, abs=1.5)
     assert b["left"]["peak"] == pytest.approx(a["left"]["peak"], abs=1.0)
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from gait.analysis.metrics import SCHEMA, analyze_track
+from gait.analysis.metrics import NEEDS_TRUE_LANDMARKS, SCHEMA, analyze_track
 from gait.recording.posetrack import PoseTrack
 from gait.simulate import WalkParams, simulate_walk
 
@@ -23,7 +23,7 @@ def walk():
 
 @pytest.mark.parametrize("view", ["posterior", "anterior", "left", "right"])
 def test_every_contract_key_is_present_and_json_clean(walk, view):
-    m = analyze_track(walk.posetrack(view, noise_px=1.0)).metrics()
+    m = analyze_track(walk.posetrack(view, noise_px=1.0), landmarks="true").metrics()
     assert all(k in m for k in CONTRACT)
     assert m["schema"] == SCHEMA and m["view"] == view
     assert m["pressure"] is None and m["findings"] == []
@@ -40,7 +40,7 @@ def test_every_contract_key_is_present_and_json_clean(walk, view):
 
 @pytest.mark.parametrize("view", ["left", "right"])
 def test_side_views_give_no_frontal_plane_values_and_say_why(walk, view):
-    m = analyze_track(walk.posetrack(view)).metrics()
+    m = analyze_track(walk.posetrack(view), landmarks="true").metrics()
     for key in ("rearfoot_eversion_deg", "pelvic_drop_deg", "knee_frontal_deg", "leg_length_difference_mm"):
         assert m[key] is None
         assert view in m["missing"][key]
@@ -48,7 +48,7 @@ def test_side_views_give_no_frontal_plane_values_and_say_why(walk, view):
 
 
 def test_anterior_view_gives_no_rearfoot(walk):
-    m = analyze_track(walk.posetrack("anterior")).metrics()
+    m = analyze_track(walk.posetrack("anterior"), landmarks="true").metrics()
     assert m["rearfoot_eversion_deg"] is None
     assert "posterior" in m["missing"]["rearfoot_eversion_deg"]
     assert m["pelvic_drop_deg"] is not None and m["leg_length_difference_mm"] is not None
@@ -56,7 +56,7 @@ def test_anterior_view_gives_no_rearfoot(walk):
 
 def test_without_a_standing_phase_leg_length_is_null_and_drop_uses_the_ankle_line():
     w = simulate_walk(WalkParams(duration_s=10.0, standing_s=0.0), seed=2)
-    m = analyze_track(w.posetrack("posterior", noise_px=1.0)).metrics()
+    m = analyze_track(w.posetrack("posterior", noise_px=1.0), landmarks="true").metrics()
     assert m["leg_length_difference_mm"] is None
     assert "standing" in m["missing"]["leg_length_difference_mm"]
     assert m["pelvis"]["reference"] == "ankle_line"
@@ -66,7 +66,7 @@ def test_without_a_standing_phase_leg_length_is_null_and_drop_uses_the_ankle_lin
 
 
 def test_standing_phase_is_found(walk):
-    m = analyze_track(walk.posetrack("posterior", noise_px=1.0)).metrics()
+    m = analyze_track(walk.posetrack("posterior", noise_px=1.0), landmarks="true").metrics()
     start, end = m["pelvis"]["standing_s"]
     assert start == pytest.approx(0.0, abs=0.05)
     assert 1.0 <= end <= walk.params.standing_s
@@ -74,7 +74,7 @@ def test_standing_phase_is_found(walk):
 
 def test_too_short_a_walk_reports_missing_not_a_guess():
     w = simulate_walk(WalkParams(duration_s=5.0, standing_s=2.0), seed=4)
-    m = analyze_track(w.posetrack("posterior", noise_px=1.0)).metrics()
+    m = analyze_track(w.posetrack("posterior", noise_px=1.0), landmarks="true").metrics()
     assert min(m["strides"].values()) < 3
     assert m["cadence_spm"] is None and "fewer than 3" in m["missing"]["cadence_spm"]
     json.dumps(m, allow_nan=False)
@@ -82,14 +82,14 @@ def test_too_short_a_walk_reports_missing_not_a_guess():
 
 def test_an_empty_track_does_not_crash():
     track = PoseTrack.empty(90, (640, 480), 30.0).with_view("posterior")
-    m = analyze_track(track).metrics()
+    m = analyze_track(track, landmarks="true").metrics()
     assert m["strides"] == {"left": 0, "right": 0}
     assert m["cadence_spm"] is None and m["rearfoot_eversion_deg"] is None or "rearfoot_eversion_deg" in m["missing"]
     json.dumps(m, allow_nan=False)
 
 
 def test_unknown_view_is_detected(walk):
-    m = analyze_track(walk.posetrack("posterior").with_view("unknown")).metrics()
+    m = analyze_track(walk.posetrack("posterior").with_view("unknown"), landmarks="true").metrics()
     assert m["view"] == "posterior"
     assert "detected posterior" in m["notes"]["view"]
 
@@ -98,13 +98,13 @@ def test_left_and_right_are_the_subjects_in_every_frontal_view():
     """A knob on the right side shows on the right from behind and from the front."""
     w = simulate_walk(WalkParams(duration_s=10.0).with_side("right", pelvic_drop_deg=9.0, toe_out_deg=15.0), seed=5)
     for view in ("posterior", "anterior"):
-        m = analyze_track(w.posetrack(view)).metrics()
+        m = analyze_track(w.posetrack(view), landmarks="true").metrics()
         assert m["pelvic_drop_deg"]["right_stance"] > m["pelvic_drop_deg"]["left_stance"] + 3
         assert m["foot_progression_deg"]["right"] > m["foot_progression_deg"]["left"] + 5
 
 
 def test_frame_and_stride_tables_and_curves(walk):
-    a = analyze_track(walk.posetrack("posterior", noise_px=1.0))
+    a = analyze_track(walk.posetrack("posterior", noise_px=1.0), landmarks="true")
     cols, values = a.frame_table()
     assert values.shape == (len(walk.frame_times), len(cols))
     assert cols[0] == "t" and "left_rearfoot_eversion_deg" in cols and "right_heel_strike" in cols
@@ -118,3 +118,12 @@ def test_frame_and_stride_tables_and_curves(walk):
     c = curves["rearfoot_eversion_deg"]["left"]
     assert c["mean"].shape == (101,) and c["sd"].shape == (101,) and c["n"] >= 3
     assert np.isfinite(c["mean"]).all()
+
+
+def test_pose_model_landmarks_keep_timing_but_withhold_what_they_cannot_carry():
+    walk = simulate_walk(WalkParams(duration_s=8), seed=2)
+    m = analyze_track(walk.posetrack("posterior", noise_px=1.0)).metrics()  # landmarks="estimated"
+    for key in NEEDS_TRUE_LANDMARKS:
+        assert m[key] is None and "pose-model landmarks" in m["missing"][key]
+    assert m["cadence_spm"] == pytest.approx(walk.params.cadence_spm, rel=0.02)
+    assert m["knee_frontal_deg"]["left"] is not None

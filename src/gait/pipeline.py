@@ -10,13 +10,27 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from gait.analysis.events import from_contacts
+from gait.analysis.metrics import GaitAnalysis, analyze_track, insole_only_metrics
+from gait.analysis.pressure import pressure_metrics
 from gait.errors import GaitError
+from gait.findings import evaluate
 from gait.pose.extract import PoseReport, Progress, video_to_track
 from gait.recording import insole as insole_csv
 from gait.recording import posetrack as ptrack
 from gait.recording import session as sess
+from gait.recording.exports import write_json, write_table
 from gait.recording.insole import InsoleRecording
 from gait.recording.posetrack import PoseTrack
+from gait.report import CycleCurves, Events, InsoleData, PerStride, ReportData, write_report
+from gait.report.overlay import write_overlay
+
+METRICS_FILE = "metrics.json"
+FRAMES_FILE = "frames.csv"
+STRIDES_FILE = "strides.csv"
+OVERLAY_FILE = "overlay.mp4"
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,7 @@ class Inputs:
     track: PoseTrack | None
     pose_report: PoseReport | None
     insole: InsoleRecording | None
+    video: Path | None = None  # the video the track came from, for the overlay
 
 
 def _csv_schema(path: Path) -> str:
@@ -57,19 +72,23 @@ def resolve_input(
     view: str | None = None,
     model_path: str | os.PathLike | None = None,
     progress: Progress | None = None,
+    insole: str | os.PathLike | None = None,
 ) -> Inputs:
     """Bring `path` to a pose track and/or insole recording, running the pose model if needed.
 
     A session folder is analysed in place (a missing `pose.npz` is made from its video);
     another input writes its results to `out_dir`, by default `<name>-gait/` here.
+    `insole` adds an insole CSV recorded on the same clock as a video or pose track.
     """
     path = Path(path)
     if not path.exists():
         raise GaitError(f"{path}: no such file or folder")
     out = Path(out_dir) if out_dir else path if path.is_dir() else Path.cwd() / f"{path.stem}-gait"
-    track = report = insole = None
+    extra_insole = insole_csv.read_insole_csv(insole) if insole is not None else None
+    track = report = insole = video = None
     if path.is_dir():
         session = sess.open_session(path)
+        video = session.video
         if session.pose is not None:
             track = ptrack.load_posetrack(session.pose)
         elif session.video is not None:
@@ -89,7 +108,110 @@ def resolve_input(
         else:
             raise GaitError(f"{path}: neither an insole recording nor a pose-track CSV")
     else:
+        video = path
         track, report = _track_from_video(path, out, view, model_path, progress)
     if track is not None and view is not None and report is None:
         track = track.with_view(view)
-    return Inputs(path, out, track, report, insole)
+    if extra_insole is not None:
+        if insole is not None:
+            raise GaitError(f"{path}: already holds an insole recording; give --insole only with a video or pose track")
+        insole = extra_insole
+    return Inputs(path, out, track, report, insole, video)
+
+
+@dataclass(frozen=True)
+class Results:
+    """What the analysis found: the metrics JSON and the pieces the report draws."""
+
+    metrics: dict
+    analysis: GaitAnalysis | None
+
+
+def analyze(inputs: Inputs, landmarks: str = "estimated") -> Results:
+    """Kinematics from the pose track, pressure from the insole, findings from both.
+
+    `landmarks="true"` when the track holds known positions (see `analyze_track`); an
+    insole on the same clock supplies the contact events that segment the strides.
+    """
+    pressure = pressure_metrics(inputs.insole) if inputs.insole is not None else None
+    if inputs.track is not None:
+        contacts = None
+        if pressure is not None:
+            found = pressure.get("events") or {}
+            contacts = from_contacts(
+                {s: (found.get(s) or {}).get("heel_strike_s", []) for s in ("left", "right")},
+                {s: (found.get(s) or {}).get("toe_off_s", []) for s in ("left", "right")},
+                "insole",
+            )
+        analysis = analyze_track(inputs.track, contacts=contacts, landmarks=landmarks)
+        metrics = analysis.metrics()
+    elif pressure is not None and inputs.insole is not None:
+        analysis = None
+        duration = float(inputs.insole.t[-1] - inputs.insole.t[0]) if len(inputs.insole) else 0.0
+        metrics = insole_only_metrics(pressure, duration)
+    else:
+        raise GaitError(f"{inputs.source}: nothing to analyse")
+    metrics["pressure"] = pressure
+    metrics["findings"] = evaluate(metrics)
+    return Results(metrics, analysis)
+
+
+def report_data(inputs: Inputs, results: Results, title: str) -> ReportData:
+    """Adapt the analysis outputs to what the report's figures take."""
+    curves = pelvic = None
+    events: list[Events] = []
+    a = results.analysis
+    if a is not None:
+        raw = a.curves()
+        # The report draws each side's pelvic curve as "the other hip lower = +"; the analysis
+        # gives the obliquity itself (+ = right hip lower), which is that for left strides.
+        right = raw["pelvic_obliquity_deg"]["right"]
+        raw["pelvic_obliquity_deg"]["right"] = {**right, "mean": -right["mean"]}
+        toe_off = results.metrics.get("stance_fraction") or {}
+        curves = CycleCurves.from_mapping(raw, {s: 100.0 * v for s, v in toe_off.items() if v is not None})
+        columns, rows = a.stride_table()
+        col = {c: i for i, c in enumerate(columns)}
+        drops = {
+            side: ([r[col["start_s"]] for r in rows if r[col["side"]] == side and r[col["valid"]]],
+                   [r[col["pelvic_drop_deg"]] for r in rows if r[col["side"]] == side and r[col["valid"]]])
+            for side in ("left", "right")
+        }  # fmt: skip
+        if any(v is not None for _, vals in drops.values() for v in vals):
+            pelvic = PerStride({s: (t, [np.nan if v is None else v for v in vals]) for s, (t, vals) in drops.items()})
+        events.append(Events(results.metrics.get("events") or {}, "video"))
+    insole = None
+    pressure = results.metrics.get("pressure")
+    if inputs.insole is not None and pressure:
+        events.append(Events.from_pressure(pressure))
+        if inputs.insole.layout is not None:
+            insole = InsoleData.from_recording(inputs.insole, pressure)
+    return ReportData(curves=curves, pelvic_drop=pelvic, events=events, insole=insole, title=title)
+
+
+def write_results(
+    inputs: Inputs, results: Results, json_path: str | os.PathLike | None = None,
+    overlay: bool = True, title: str = "Walk screening report",
+) -> list[Path]:  # fmt: skip
+    """metrics.json, per-frame and per-stride CSVs, report.html with figures, and the overlay
+    video when there is a video; returns the paths written."""
+    out = inputs.out_dir
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GaitError(f"{out}: cannot create the output folder ({exc.strerror})") from None
+    written = [write_json(out / METRICS_FILE, results.metrics)]
+    if json_path is not None:
+        written.append(write_json(json_path, results.metrics))
+    data = report_data(inputs, results, title)
+    a = results.analysis
+    if a is not None:
+        columns, values = a.frame_table()
+        written.append(write_table(out / FRAMES_FILE, columns, values))
+        columns, rows = a.stride_table()
+        written.append(write_table(out / STRIDES_FILE, columns, rows))
+    written.append(write_report(out, results.metrics, data))
+    if overlay and a is not None and inputs.video is not None and inputs.track is not None:
+        series = {f"{side.title()} knee frontal (deg)": a.series["knee_frontal_deg"][side] for side in ("left", "right")}
+        series["Pelvic obliquity (deg, + right low)"] = a.pelvis.obliquity_deg
+        written.append(write_overlay(inputs.video, inputs.track, out / OVERLAY_FILE, series, data.events[:1]))
+    return written

@@ -193,6 +193,13 @@ def _run(L: Landmarks, method: str) -> tuple[dict[str, np.ndarray], dict[str, np
     raise ValueError(f"unknown event method {method!r}; one of {', '.join(METHODS)}")
 
 
+def from_contacts(heel_strike: dict[str, list[float]], toe_off: dict[str, list[float]], source: str) -> Events:
+    """Events measured by another instrument on the same clock (an insole's contacts)."""
+    hs = {s: np.sort(np.asarray(heel_strike.get(s, ()), np.float64)) for s in SIDES}
+    to = {s: np.sort(np.asarray(toe_off.get(s, ()), np.float64)) for s in SIDES}
+    return Events(hs, to, source, event_quality(hs, to))
+
+
 def candidate_methods(view: str) -> tuple[str, ...]:
     """Event signals a view supports, best first."""
     if view in SIDE_VIEWS:

@@ -11,11 +11,20 @@ events and timing come from every view; rearfoot eversion needs a posterior view
 ankle, knee and toe); pelvic drop, the leg-length screen and the knee's frontal projection
 angle need a frontal (posterior or anterior) image; foot progression and hip rotation need
 world landmarks (any view).
+
+Whose landmarks they are matters as much as the view. On a pose model's landmarks
+(`landmarks="estimated"`, the default: MediaPipe on video) the frontal- and transverse-plane
+values that rest on the hip line, the heel or world-landmark rotations are withheld: on the
+walker's rendered video MediaPipe's hip line tilted 0.29x as much as the pelvis and in the
+opposite phase, and its knee-ankle-heel angle correlated 0.07-0.25 with the true one
+(DESIGN.md, "What landmarks alone can and cannot carry"). Timing and the knee's frontal
+projection angle (hip-knee-ankle lines, landmarks within a few pixels) stay. Tracks whose
+landmarks are true positions (the synthetic walker, motion capture) pass `landmarks="true"`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -26,6 +35,15 @@ from gait.analysis.prepare import ANKLE, FRONTAL_VIEWS, HEEL, KNEE, LEG, SIDES, 
 from gait.recording.posetrack import PoseTrack
 
 SCHEMA = "gait.metrics/1"
+LANDMARK_SOURCES = ("estimated", "true")
+# Withheld on a pose model's landmarks (see the module docstring).
+NEEDS_TRUE_LANDMARKS = ("rearfoot_eversion_deg", "pelvic_drop_deg", "leg_length_difference_mm",
+                        "foot_progression_deg", "hip_rotation_deg")  # fmt: skip
+ESTIMATED_REASON = (
+    "not measured from pose-model landmarks: MediaPipe's hip line and heel landmark do not follow the "
+    "pelvis and calcaneus in the frontal plane, nor its world landmarks the leg's rotation "
+    "(see DESIGN.md); the insole, or image-based measurement, is needed"
+)
 MIN_STRIDES = spatiotemporal.MIN_STRIDES
 # Per-frame series (per side unless noted) and the per-stride summaries drawn from them.
 SERIES = ("rearfoot_eversion_deg", "knee_frontal_deg", "foot_progression_deg", "hip_rotation_deg", "knee_flexion_deg")
@@ -258,8 +276,17 @@ def _has_world(L: Landmarks) -> bool:
     return bool(np.isfinite(L.world[L.present][:, LEG["left"][0]]).any())
 
 
-def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bool = True) -> GaitAnalysis:
-    """Events, strides, timing and every angle of `track` (see the module docstring)."""
+def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bool = True,
+                  contacts: events.Events | None = None, landmarks: str = "estimated") -> GaitAnalysis:  # fmt: skip
+    """Events, strides, timing and every angle of `track` (see the module docstring).
+
+    `landmarks` says whose landmarks these are: "estimated" (a pose model's) withholds the
+    values listed in NEEDS_TRUE_LANDMARKS, "true" (known positions) computes everything.
+
+    `contacts` are events from an instrument on the same clock (an insole's heel strikes
+    and toe offs); when given they segment the strides instead of the landmarks' events,
+    which from behind or in front are the weakest part of a video-only analysis.
+    """
     notes: dict[str, str] = {}
     if track.view == "unknown":
         from gait.pose.view import detect_view
@@ -268,7 +295,7 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
         track = track.with_view(guess.view)
         notes["view"] = f"view not given; detected {guess.view} ({guess.reason}, confidence {guess.confidence:.2f})"
     L = prepare(track, repair=repair_swaps)
-    ev = events.detect_events(L, event_method)
+    ev = contacts if contacts is not None else events.detect_events(L, event_method)
     strides = cycles.segment_strides(ev, L.present, L.t)
     timing = spatiotemporal.timing(strides)
     standing = pelvis.find_standing(L)
@@ -302,6 +329,14 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
         why = "needs world landmarks over valid strides" if world else "needs world landmarks (none in this track)"
         missing["foot_progression_deg"] = "foot progression " + why
         missing["hip_rotation_deg"] = "hip rotation " + why
+    if landmarks not in LANDMARK_SOURCES:
+        raise ValueError(f"landmarks must be one of {LANDMARK_SOURCES}, not {landmarks!r}")
+    if landmarks == "estimated":
+        for name in ("rearfoot_eversion_deg", "foot_progression_deg", "hip_rotation_deg"):
+            series[name] = {s: nan for s in SIDES}
+        pel = replace(pel, obliquity_deg=nan, drop_per_stride={}, static_obliquity_deg=None,
+                      leg_length_difference_mm=None)  # fmt: skip
+        missing.update({key: ESTIMATED_REASON for key in NEEDS_TRUE_LANDMARKS})
     per_stride = _per_stride(L, strides, series, pel)
     if ev.quality < 0.6:
         missing["events"] = f"gait events irregular (quality {ev.quality:.2f}, signal {ev.method})"
@@ -332,3 +367,26 @@ def _per_stride(L: Landmarks, strides: list[Stride], series: dict[str, dict[str,
             if s in pel.drop_per_stride:
                 out[s]["pelvic_drop"] = pel.drop_per_stride[s]
     return out
+
+
+def insole_only_metrics(pressure: dict, duration_s: float) -> dict:
+    """The `gait.metrics/1` dict for an insole recording with no video: timing from the
+    insole's contact events, every landmark-based value null with its reason."""
+    no_video = "no video or pose track: only the insole was recorded"
+    angles = ("rearfoot_eversion_deg", "pelvic_drop_deg", "foot_progression_deg", "knee_frontal_deg",
+              "leg_length_difference_mm")  # fmt: skip
+    out = {
+        "schema": SCHEMA,
+        "view": None,
+        "duration_s": duration_s,
+        "strides": pressure.get("strides"),
+        "cadence_spm": pressure.get("cadence_spm"),
+        "stride_time_s": pressure.get("stride_time_s"),
+        "stance_fraction": pressure.get("stance_fraction"),
+        **{key: None for key in angles},
+        "pressure": None,
+        "findings": [],
+        "missing": {"view": no_video, **{key: no_video for key in angles}},
+        "notes": {"timing": "strides, cadence, stride time and stance fraction from the insole's contact events"},
+    }
+    return _clean(out)

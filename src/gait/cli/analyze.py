@@ -13,13 +13,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         "analyze",
         help="analyse a walk from a video, pose track, insole recording or session folder",
         description="Analyse a walk. INPUT is a video file, a pose track (.npz), a pose-track or "
-        "insole CSV, or a session folder written by `gait record`. A video is first run through "
-        "the pose model and its track saved as pose.npz in the output folder.",
+        "insole CSV, or a session folder written by `gait record`. Writes metrics.json, frames.csv, "
+        "strides.csv, report.html (with figures) and, for a video, pose.npz and overlay.mp4 into "
+        "the output folder. The tool screens movement; it does not diagnose.",
     )
     p.add_argument("input", type=Path, help="video, pose track, insole CSV or session folder")
     p.add_argument(
         "-o", "--out", type=Path, metavar="DIR",
         help="output folder (default: the session folder itself, else ./NAME-gait)",
+    )  # fmt: skip
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the gait.metrics/1 JSON here")
+    p.add_argument("--insole", type=Path, metavar="FILE.csv", help="an insole recording on the same clock as the video")
+    p.add_argument("--no-overlay", action="store_true", help="do not draw the overlay video")
+    p.add_argument(
+        "--true-landmarks", action="store_true",
+        help="the track holds true positions (synthetic walker, motion capture): also measure the "
+        "frontal-plane and rotation values that a pose model's landmarks cannot carry",
     )  # fmt: skip
     add_pose_options(p)
     p.set_defaults(func=run)
@@ -27,17 +36,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gait.cli.progress import ProgressBar
-    from gait.pipeline import resolve_input
+    from gait.pipeline import analyze, resolve_input, write_results
 
     bar = ProgressBar("pose")
-    inputs = resolve_input(args.input, args.out, view=args.view, model_path=args.model, progress=bar)
-    bar.finish()
+    inputs = resolve_input(args.input, args.out, view=args.view, model_path=args.model, progress=bar, insole=args.insole)
     if inputs.pose_report is not None:
+        bar.finish()
         print(f"pose: {inputs.pose_report.summary()}")
-        print(f"wrote {inputs.out_dir / 'pose.npz'}")
-    elif inputs.track is not None:
-        print(f"pose track: {len(inputs.track)} frames, view {inputs.track.view}")
-    if inputs.insole is not None:
-        print(f"insole: {len(inputs.insole)} frames at {inputs.insole.rate_hz:g} Hz")
-    print("analyze: stopped after the pose stage; gait events, angles and findings are not in this version yet")
+    results = analyze(inputs, landmarks="true" if args.true_landmarks else "estimated")
+    for path in write_results(inputs, results, args.json, overlay=not args.no_overlay):
+        print(f"wrote {path}")
+    print(summarise(results.metrics))
     return 0
+
+
+def summarise(metrics: dict) -> str:
+    """The findings in a few lines, for the terminal."""
+    findings = metrics.get("findings") or []
+    if not findings:
+        return "findings: none of the screened patterns stands out (this screens movement; it does not diagnose)"
+    lines = ["findings (this screens movement; it does not diagnose):"]
+    for f in findings:
+        lines.append(f"  {f['code']} ({f['side']}): {f['severity']}, confidence {f['confidence']:.2f}")
+    return "\n".join(lines)
