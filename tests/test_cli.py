@@ -1,5 +1,6 @@
 """The command line: help everywhere, outputs written, one clear line for bad input."""
 
+import json
 import subprocess
 import sys
 
@@ -50,10 +51,12 @@ def test_pose_writes_track_and_csv_and_analyze_reads_them(figure_video, tmp_path
     assert len(track) == 60 and track.view == "anterior"
     np.testing.assert_array_equal(read_csv(csv).image, track.image)
 
-    result = gait("analyze", str(figure_video), "-o", str(tmp_path / "out"))
+    result = gait("analyze", str(npz), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "m.json"))
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "out" / "pose.npz").is_file()
-    assert "stopped after the pose stage" in result.stdout
+    metrics = json.loads((tmp_path / "m.json").read_text())
+    assert metrics["schema"] == "gait.metrics/1" and metrics["view"] == "anterior"
+    for name in ("metrics.json", "frames.csv", "strides.csv", "report.html"):
+        assert (tmp_path / "out" / name).is_file(), name
 
 
 def test_a_model_file_that_is_missing_or_not_a_pose_model_is_one_line(figure_video, tmp_path):

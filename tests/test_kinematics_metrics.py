@@ -124,6 +124,6 @@ def test_pose_model_landmarks_keep_timing_but_withhold_what_they_cannot_carry():
     walk = simulate_walk(WalkParams(duration_s=8), seed=2)
     m = analyze_track(walk.posetrack("posterior", noise_px=1.0)).metrics()  # landmarks="estimated"
     for key in NEEDS_TRUE_LANDMARKS:
-        assert m[key] is None and "pose-model landmarks" in m["missing"][key]
+        assert m[key] is None and "not measurable from video landmarks" in m["missing"][key]
     assert m["cadence_spm"] == pytest.approx(walk.params.cadence_spm, rel=0.02)
     assert m["knee_frontal_deg"]["left"] is not None

@@ -40,9 +40,8 @@ LANDMARK_SOURCES = ("estimated", "true")
 NEEDS_TRUE_LANDMARKS = ("rearfoot_eversion_deg", "pelvic_drop_deg", "leg_length_difference_mm",
                         "foot_progression_deg", "hip_rotation_deg")  # fmt: skip
 ESTIMATED_REASON = (
-    "not measured from pose-model landmarks: MediaPipe's hip line and heel landmark do not follow the "
-    "pelvis and calcaneus in the frontal plane, nor its world landmarks the leg's rotation "
-    "(see DESIGN.md); the insole, or image-based measurement, is needed"
+    "not measurable from video landmarks (the pose model's hip and heel points do not follow the "
+    "pelvis and heel bone closely enough); an insole or image-based measurement is needed"
 )
 MIN_STRIDES = spatiotemporal.MIN_STRIDES
 # Per-frame series (per side unless noted) and the per-stride summaries drawn from them.
@@ -332,7 +331,8 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
     if landmarks not in LANDMARK_SOURCES:
         raise ValueError(f"landmarks must be one of {LANDMARK_SOURCES}, not {landmarks!r}")
     if landmarks == "estimated":
-        for name in ("rearfoot_eversion_deg", "foot_progression_deg", "hip_rotation_deg"):
+        # Knee flexion too: from behind or in front it rests on the world landmarks' depth.
+        for name in ("rearfoot_eversion_deg", "foot_progression_deg", "hip_rotation_deg", "knee_flexion_deg"):
             series[name] = {s: nan for s in SIDES}
         pel = replace(pel, obliquity_deg=nan, drop_per_stride={}, static_obliquity_deg=None,
                       leg_length_difference_mm=None)  # fmt: skip

@@ -50,8 +50,9 @@ class CycleCurves:
                 sd = np.asarray(sd, dtype=np.float64).reshape(-1)
                 if mean.shape != (CYCLE_POINTS,) or sd.shape != (CYCLE_POINTS,):
                     raise GaitError(f"curves: {name} {side} must have {CYCLE_POINTS} points (mean and sd)")
-                clean[name][side] = (mean, sd)
-        object.__setattr__(self, "curves", clean)
+                if np.isfinite(mean).any():  # a side with no data is no curve
+                    clean[name][side] = (mean, sd)
+        object.__setattr__(self, "curves", {name: sides for name, sides in clean.items() if sides})
         object.__setattr__(self, "toe_off_pct", {s: float(v) for s, v in self.toe_off_pct.items() if v is not None})
 
     def to_json(self) -> dict:
