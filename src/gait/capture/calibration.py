@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from gait.errors import GaitError
+from gait.recording.exports import read_json_doc
 
 SCHEMA = "gait.insole-calibration/1"
 COUNT_MAX = 65535  # uint16 on the wire
@@ -124,14 +125,7 @@ def save_calibration(cal: Calibration, path: str | os.PathLike) -> Path:
 
 def load_calibration(path: str | os.PathLike) -> Calibration:
     path = Path(path)
-    try:
-        doc = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise GaitError(f"{path}: no such calibration file") from None
-    except (OSError, ValueError) as exc:
-        raise GaitError(f"{path}: not a readable calibration file ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
-        raise GaitError(f"{path}: not an insole calibration ({SCHEMA})")
+    doc = read_json_doc(path, SCHEMA, "calibration")
     try:
         default = doc.get("default")
         return Calibration(

@@ -1,6 +1,7 @@
-"""Analysis results on disk: the metrics JSON and plain CSV tables.
+"""JSON documents and plain CSV tables on disk.
 
-Both are written to a temporary name and renamed, so a crash never leaves half a file.
+Writers go through a temporary name and a rename, so a crash never leaves half a file;
+`read_json_doc` reads a document that names its schema, with one-line errors.
 """
 
 from __future__ import annotations
@@ -13,12 +14,28 @@ from pathlib import Path
 
 import numpy as np
 
+from gait.errors import GaitError
+
 
 def _atomic_write(path: Path, text: str) -> Path:
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(text)
     os.replace(tmp, path)
     return path
+
+
+def read_json_doc(path: str | os.PathLike, schema: str, what: str) -> dict:
+    """A JSON object whose `schema` is `schema`, or GaitError naming `what` it should be."""
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise GaitError(f"{path}: no such {what} file") from None
+    except (OSError, ValueError) as exc:
+        raise GaitError(f"{path}: not a readable {what} ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("schema") != schema:
+        raise GaitError(f"{path}: not a {what} ({schema})")
+    return doc
 
 
 def write_json(path: str | os.PathLike, doc: dict) -> Path:

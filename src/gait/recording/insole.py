@@ -20,6 +20,7 @@ from typing import IO
 import numpy as np
 
 from gait.errors import GaitError
+from gait.recording.exports import read_json_doc
 
 SCHEMA = "gait.insole/1"
 LAYOUT_SCHEMA = "gait.insole-layout/1"
@@ -58,15 +59,7 @@ def save_layout(layout: InsoleLayout, path: str | os.PathLike) -> Path:
 
 
 def load_layout(path: str | os.PathLike) -> InsoleLayout:
-    path = Path(path)
-    try:
-        doc = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise GaitError(f"{path}: no such insole layout file") from None
-    except (OSError, ValueError) as exc:
-        raise GaitError(f"{path}: not a readable insole layout ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("schema") != LAYOUT_SCHEMA:
-        raise GaitError(f"{path}: not an insole layout ({LAYOUT_SCHEMA})")
+    doc = read_json_doc(path, LAYOUT_SCHEMA, "insole layout")
     try:
         return InsoleLayout(doc["foot_length_mm"], doc["left"], doc["right"])
     except (KeyError, TypeError, ValueError) as exc:

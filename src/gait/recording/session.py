@@ -6,12 +6,12 @@ A session holds `session.json`, `video.mp4` (when kept), `pose.npz`, and with an
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from gait.errors import GaitError
+from gait.recording.exports import read_json_doc
 
 SCHEMA = "gait.session/1"
 SESSION_FILE = "session.json"
@@ -42,12 +42,7 @@ def open_session(folder: str | os.PathLike) -> Session:
     meta = folder / SESSION_FILE
     if not meta.is_file():
         raise GaitError(f"{folder}: not a session folder (no {SESSION_FILE})")
-    try:
-        info = json.loads(meta.read_text())
-    except (OSError, ValueError) as exc:
-        raise GaitError(f"{meta}: not readable ({exc})") from None
-    if not isinstance(info, dict) or info.get("schema") != SCHEMA:
-        raise GaitError(f"{meta}: not a {SCHEMA} file")
+    info = read_json_doc(meta, SCHEMA, "session description")
 
     def part(name: str) -> Path | None:
         path = folder / name
