@@ -127,3 +127,17 @@ def test_pose_model_landmarks_keep_timing_but_withhold_what_they_cannot_carry():
         assert m[key] is None and "not measurable from video landmarks" in m["missing"][key]
     assert m["cadence_spm"] == pytest.approx(walk.params.cadence_spm, rel=0.02)
     assert m["knee_frontal_deg"]["left"] is not None
+
+
+def test_standing_phase_is_found_after_a_pose_model_settles():
+    from dataclasses import replace
+
+    from gait.analysis.pelvis import find_standing
+    from gait.analysis.prepare import prepare
+
+    walk = simulate_walk(WalkParams(duration_s=5, standing_s=2.0), seed=4)
+    track = walk.posetrack("posterior", noise_px=0.5)
+    image = track.image.copy()
+    image[:3, :, :2] += np.float32(0.03)  # first detections 15-20 px off before tracking steadies
+    standing = find_standing(prepare(replace(track, image=image)))
+    assert standing is not None and standing.start <= 0.15 and standing.end > 1.5

@@ -58,13 +58,18 @@ def find_standing(L: Landmarks) -> Standing | None:
     dev = np.max(np.where(np.isfinite(dist), dist, -np.inf), axis=1)
     dev[~np.isfinite(dist).any(axis=1)] = np.nan
     moving = ~(dev <= tol)  # NaN (missing) counts as moving
-    moving[:first] = False
-    after = np.flatnonzero(moving[first:])
-    stop = first + after[0] if len(after) else len(L.t)
-    end_t = (L.t[stop - 1] if stop > first else L.t[first]) - STANDING_MARGIN_S
-    if end_t - L.t[first] < STANDING_MIN_S:
+    # Still frames may begin a little after the first one: a pose model's first detections
+    # settle over a few frames before tracking steadies.
+    still = first + np.flatnonzero(~moving[first:])
+    if not len(still) or L.t[still[0]] - L.t[first] > STANDING_START_S:
         return None
-    return Standing(float(L.t[first]), float(end_t))
+    start = still[0]
+    after = np.flatnonzero(moving[start:])
+    stop = start + after[0] if len(after) else len(L.t)
+    end_t = L.t[stop - 1] - STANDING_MARGIN_S
+    if end_t - L.t[start] < STANDING_MIN_S:
+        return None
+    return Standing(float(L.t[start]), float(end_t))
 
 
 def _line_angle(L: Landmarks, left: int, right: int) -> np.ndarray:
