@@ -65,3 +65,22 @@ def test_a_model_file_that_is_missing_or_not_a_pose_model_is_one_line(figure_vid
     out = str(tmp_path / "x.npz")
     assert_one_line_error(gait("pose", str(figure_video), "-o", out, "--model", str(tmp_path / "no.task")), "no such model file")
     assert_one_line_error(gait("pose", str(figure_video), "-o", out, "--model", str(junk)), "not a MediaPipe pose landmarker model")
+
+
+def test_an_insole_alone_is_analysed_and_a_measured_leg_length_brings_the_heel_lift(tmp_path):
+    from gait.cli.demo import SAMPLE_DATA
+
+    insole = SAMPLE_DATA / "right_hyperpronation_pelvic_drop" / "insole.csv"
+    out = tmp_path / "out"
+    result = gait("analyze", str(insole), "-o", str(out), "--measured-leg-length-difference", "-14")
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["view"] is None and metrics["rearfoot_eversion_deg"] is None
+    assert "no video" in metrics["missing"]["rearfoot_eversion_deg"]
+    assert abs(metrics["cadence_spm"] - 110) < 2  # from the insole's contacts
+    assert metrics["pressure"]["cpei_pct"]["right"] < metrics["pressure"]["cpei_pct"]["left"]
+    found = {f["code"]: f for f in metrics["findings"]}
+    assert found["hyperpronation"]["side"] == "right"
+    lld = found["leg_length_difference"]
+    assert lld["side"] == "right" and any("heel lift" in r for r in lld["remedies"])
+    assert (out / "report.html").is_file()

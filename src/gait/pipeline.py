@@ -127,11 +127,13 @@ class Results:
     analysis: GaitAnalysis | None
 
 
-def analyze(inputs: Inputs, landmarks: str = "estimated") -> Results:
+def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_difference_mm: float | None = None) -> Results:
     """Kinematics from the pose track, pressure from the insole, findings from both.
 
     `landmarks="true"` when the track holds known positions (see `analyze_track`); an
-    insole on the same clock supplies the contact events that segment the strides.
+    insole on the same clock supplies the contact events that segment the strides. A leg-
+    length difference measured standing (+ = right longer) is carried into the metrics,
+    where the findings weigh it above the video's screen.
     """
     pressure = pressure_metrics(inputs.insole) if inputs.insole is not None else None
     if inputs.track is not None:
@@ -152,6 +154,8 @@ def analyze(inputs: Inputs, landmarks: str = "estimated") -> Results:
     else:
         raise GaitError(f"{inputs.source}: nothing to analyse")
     metrics["pressure"] = pressure
+    if measured_leg_length_difference_mm is not None:
+        metrics["leg_length_difference_measured_mm"] = float(measured_leg_length_difference_mm)
     metrics["findings"] = evaluate(metrics)
     return Results(metrics, analysis)
 

@@ -26,6 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--insole", type=Path, metavar="FILE.csv", help="an insole recording on the same clock as the video")
     p.add_argument("--no-overlay", action="store_true", help="do not draw the overlay video")
     p.add_argument(
+        "--measured-leg-length-difference", type=float, metavar="MM",
+        help="a leg-length difference measured standing (tape or blocks), + = right leg longer; "
+        "only with it does the report advise a heel lift directly",
+    )  # fmt: skip
+    p.add_argument(
         "--true-landmarks", action="store_true",
         help="the track holds true positions (synthetic walker, motion capture): also measure the "
         "frontal-plane and rotation values that a pose model's landmarks cannot carry",
@@ -43,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
     if inputs.pose_report is not None:
         bar.finish()
         print(f"pose: {inputs.pose_report.summary()}")
-    results = analyze(inputs, landmarks="true" if args.true_landmarks else "estimated")
+    results = analyze(
+        inputs, landmarks="true" if args.true_landmarks else "estimated",
+        measured_leg_length_difference_mm=args.measured_leg_length_difference,
+    )  # fmt: skip
     for path in write_results(inputs, results, args.json, overlay=not args.no_overlay):
         print(f"wrote {path}")
     print(summarise(results.metrics))
