@@ -69,11 +69,15 @@ def test_the_walker_is_kept_when_someone_else_is_followed_first(tmp_path):
     assert np.nanmedian(np.hypot(*(hips - truth).T)) < 25
 
 
-def test_real_clip_stays_on_the_walker_and_reads_the_side_view(shared_data):
+@pytest.fixture(scope="module")
+def sports2d(shared_data):
     # Sports2D demo (BSD-3-Clause): a woman walks right to left across the frame while a
     # second person exercises on a roof behind her.
-    clip = shared_data / "video" / "sports2d_demo_walk_sagittal.mp4"
-    track, report = video_to_track(clip)
+    return video_to_track(shared_data / "video" / "sports2d_demo_walk_sagittal.mp4")
+
+
+def test_real_clip_stays_on_the_walker_and_reads_the_side_view(sports2d):
+    track, report = sports2d
     assert track.view == "left"  # she faces image left: the camera sees her left side
     walking = slice(70, 180)
     assert track.detected[walking].mean() > 0.9
@@ -95,3 +99,15 @@ def test_rendered_walker_from_behind_is_found_with_the_right_view_and_sides(tmp_
         error = np.hypot(*(track.pixels[:, joint] - truth.pixels[:, joint]).T)
         # ~300 px tall figure; the README's table gives MediaPipe's error on these renders.
         assert np.nanmedian(error) < 10, f"{lm.NAMES[joint]}: {np.nanmedian(error):.1f} px"
+
+
+def test_real_clip_gives_regular_events_and_a_plausible_walk(sports2d):
+    from gait.analysis.metrics import analyze_track
+
+    m = analyze_track(sports2d[0]).metrics()
+    assert m["events"]["method"] == "zeni_image_x" and m["events"]["quality"] > 0.9
+    assert min(m["strides"].values()) >= 3
+    # Her heel strikes, checked by eye on the frames, fall about 0.61-0.63 s apart.
+    assert 90 < m["cadence_spm"] < 105
+    hs = sorted([(t, "L") for t in m["events"]["left"]["heel_strike"]] + [(t, "R") for t in m["events"]["right"]["heel_strike"]])
+    assert all(a[1] != b[1] for a, b in zip(hs, hs[1:]))  # left and right alternate

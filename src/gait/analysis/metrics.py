@@ -336,7 +336,8 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
             series[name] = {s: nan for s in SIDES}
         pel = replace(pel, obliquity_deg=nan, drop_per_stride={}, static_obliquity_deg=None,
                       leg_length_difference_mm=None)  # fmt: skip
-        missing.update({key: ESTIMATED_REASON for key in NEEDS_TRUE_LANDMARKS})
+        for key in NEEDS_TRUE_LANDMARKS:
+            missing.setdefault(key, ESTIMATED_REASON)  # a view's own reason says more
     per_stride = _per_stride(L, strides, series, pel)
     if ev.quality < 0.6:
         missing["events"] = f"gait events irregular (quality {ev.quality:.2f}, signal {ev.method})"

@@ -34,6 +34,23 @@ LIPS = (90, 90, 170)
 
 
 @dataclass(frozen=True)
+class Outfit:
+    """Colours (BGR) of skin, clothes and shoes; the defaults are the module's constants, so
+    a test can dress the walker differently and check that a measurement does not hang on one."""
+
+    skin: tuple[int, int, int] = SKIN
+    hair: tuple[int, int, int] = HAIR
+    shirt: tuple[int, int, int] = SHIRT
+    shorts: tuple[int, int, int] = SHORTS
+    belt: tuple[int, int, int] = BELT
+    sock: tuple[int, int, int] = SOCK
+    shoe: tuple[int, int, int] = SHOE
+    sole: tuple[int, int, int] = SOLE
+    counter: tuple[int, int, int] = COUNTER
+    stripe: tuple[int, int, int] = STRIPE
+
+
+@dataclass(frozen=True)
 class Shape:
     """One primitive in lab coordinates.
 
@@ -66,8 +83,8 @@ def box(origin: np.ndarray, axes: np.ndarray, offset: tuple[float, float, float]
     return Shape("box", colour, origin + axes @ np.asarray(offset), axes, np.asarray(half, float))
 
 
-def figure(k: Kinematics, i: int, body: Body) -> list[Shape]:
-    """The mannequin's shapes in frame `i` of the kinematics `k`."""
+def figure(k: Kinematics, i: int, body: Body, outfit: Outfit = Outfit()) -> list[Shape]:
+    """The mannequin's shapes in frame `i` of the kinematics `k`, dressed in `outfit`."""
     s = body.height / 1.75  # shapes are sized for a 1.75 m person
     fr = {name: (o[i], r[i]) for name, (o, r) in k.frames.items()}
     pt = {name: v[i] for name, v in k.points.items()}
@@ -75,50 +92,50 @@ def figure(k: Kinematics, i: int, body: Body) -> list[Shape]:
     add = shapes.append
 
     o, r = fr["pelvis"]
-    add(ellipsoid(o, r, (-0.01 * s, 0, 0.02 * s), (0.105 * s, 0.165 * s, 0.11 * s), SHORTS))
-    add(Shape("cylinder", BELT, o + r @ np.array([0, 0, 0.10 * s]), r, np.array([0.112 * s, 0.162 * s, 0.022 * s])))
+    add(ellipsoid(o, r, (-0.01 * s, 0, 0.02 * s), (0.105 * s, 0.165 * s, 0.11 * s), outfit.shorts))
+    add(Shape("cylinder", outfit.belt, o + r @ np.array([0, 0, 0.10 * s]), r, np.array([0.112 * s, 0.162 * s, 0.022 * s])))
     o, r = fr["torso"]
-    add(ellipsoid(o, r, (0, 0, 0.19 * s), (0.105 * s, 0.152 * s, 0.11 * s), SHIRT))
-    add(ellipsoid(o, r, (0, 0, 0.34 * s), (0.115 * s, 0.175 * s, 0.19 * s), SHIRT))
-    add(capsule(pt["left_shoulder"], pt["right_shoulder"], 0.055 * s, SHIRT))
+    add(ellipsoid(o, r, (0, 0, 0.19 * s), (0.105 * s, 0.152 * s, 0.11 * s), outfit.shirt))
+    add(ellipsoid(o, r, (0, 0, 0.34 * s), (0.115 * s, 0.175 * s, 0.19 * s), outfit.shirt))
+    add(capsule(pt["left_shoulder"], pt["right_shoulder"], 0.055 * s, outfit.shirt))
     o, r = fr["neck"]
     head_c, r_head = fr["head"]
-    add(capsule(o, head_c - r_head @ np.array([0.02, 0, 0.07]) * s, 0.05 * s, SKIN))
-    add(ellipsoid(head_c, r_head, (0, 0, 0), (0.10 * s, 0.08 * s, 0.115 * s), SKIN))
-    add(ellipsoid(head_c, r_head, (-0.018 * s, 0, 0.02 * s), (0.098 * s, 0.084 * s, 0.112 * s), HAIR))
+    add(capsule(o, head_c - r_head @ np.array([0.02, 0, 0.07]) * s, 0.05 * s, outfit.skin))
+    add(ellipsoid(head_c, r_head, (0, 0, 0), (0.10 * s, 0.08 * s, 0.115 * s), outfit.skin))
+    add(ellipsoid(head_c, r_head, (-0.018 * s, 0, 0.02 * s), (0.098 * s, 0.084 * s, 0.112 * s), outfit.hair))
     for side in ("left", "right"):
         y = SIDE_SIGN[side]
         eye = np.asarray(FACE[f"{side}_eye"])
         add(ellipsoid(head_c, r_head, tuple(eye * s), (0.008 * s, 0.012 * s, 0.007 * s), EYE_WHITE))
         add(ellipsoid(head_c, r_head, tuple((eye + (0.006, 0, 0)) * s), (0.004 * s, 0.006 * s, 0.006 * s), PUPIL))
-        add(ellipsoid(head_c, r_head, tuple((eye + (0.006, 0, 0.018)) * s), (0.004 * s, 0.016 * s, 0.003 * s), HAIR))
-        add(ellipsoid(head_c, r_head, (-0.005 * s, y * 0.078 * s, 0.004 * s), (0.016 * s, 0.012 * s, 0.03 * s), SKIN))
-    add(ellipsoid(head_c, r_head, (0.096 * s, 0, -0.008 * s), (0.018 * s, 0.012 * s, 0.022 * s), SKIN))
+        add(ellipsoid(head_c, r_head, tuple((eye + (0.006, 0, 0.018)) * s), (0.004 * s, 0.016 * s, 0.003 * s), outfit.hair))
+        add(ellipsoid(head_c, r_head, (-0.005 * s, y * 0.078 * s, 0.004 * s), (0.016 * s, 0.012 * s, 0.03 * s), outfit.skin))
+    add(ellipsoid(head_c, r_head, (0.096 * s, 0, -0.008 * s), (0.018 * s, 0.012 * s, 0.022 * s), outfit.skin))
     add(ellipsoid(head_c, r_head, (0.084 * s, 0, -0.045 * s), (0.01 * s, 0.024 * s, 0.006 * s), LIPS))
 
     for side in SIDES:
         lat = SIDE_SIGN[side]
         shoulder, elbow, wrist = pt[f"{side}_shoulder"], pt[f"{side}_elbow"], pt[f"{side}_wrist"]
-        add(capsule(shoulder, shoulder + 0.5 * (elbow - shoulder), 0.05 * s, SHIRT))
-        add(capsule(shoulder, elbow, 0.04 * s, SKIN))
-        add(capsule(elbow, wrist, 0.033 * s, SKIN))
+        add(capsule(shoulder, shoulder + 0.5 * (elbow - shoulder), 0.05 * s, outfit.shirt))
+        add(capsule(shoulder, elbow, 0.04 * s, outfit.skin))
+        add(capsule(elbow, wrist, 0.033 * s, outfit.skin))
         r = fr[f"{side}_forearm"][1]
-        add(ellipsoid(wrist, r, (0.004 * s, 0, -0.075 * s), (0.045 * s, 0.02 * s, 0.085 * s), SKIN))
+        add(ellipsoid(wrist, r, (0.004 * s, 0, -0.075 * s), (0.045 * s, 0.02 * s, 0.085 * s), outfit.skin))
 
         hip, knee, ankle = pt[f"{side}_hip"], pt[f"{side}_knee"], pt[f"{side}_ankle"]
-        add(capsule(hip, knee, 0.064 * s, SKIN))
-        add(capsule(hip + (0, lat * 0.01 * s, 0), hip + 0.55 * (knee - hip), 0.08 * s, SHORTS))
+        add(capsule(hip, knee, 0.064 * s, outfit.skin))
+        add(capsule(hip + (0, lat * 0.01 * s, 0), hip + 0.55 * (knee - hip), 0.08 * s, outfit.shorts))
         o, r = fr[f"{side}_shank"]
-        add(capsule(knee, ankle, 0.043 * s, SKIN))
-        add(ellipsoid(knee, r, (-0.014 * s, 0, -0.13 * s), (0.052 * s, 0.05 * s, 0.11 * s), SKIN))
-        add(capsule(ankle - r[:, 2] * 0.01 * s, ankle + r[:, 2] * 0.075 * s, 0.037 * s, SOCK))
+        add(capsule(knee, ankle, 0.043 * s, outfit.skin))
+        add(ellipsoid(knee, r, (-0.014 * s, 0, -0.13 * s), (0.052 * s, 0.05 * s, 0.11 * s), outfit.skin))
+        add(capsule(ankle - r[:, 2] * 0.01 * s, ankle + r[:, 2] * 0.075 * s, 0.037 * s, outfit.sock))
 
         o, r = fr[f"{side}_foot"]  # rearfoot frame: pivot under the ankle, everts with the heel
         lf, hw = body.foot_length, body.foot_width / 2
         back, sole = -0.25 * lf, -(body.ankle_height - SUBTALAR_DROP)
         mid = back + 0.5 * lf
-        add(box(o, r, (mid, 0, sole + 0.011), (0.5 * lf + 0.008, hw + 0.006, 0.011), SOLE))
-        add(ellipsoid(o, r, (mid + 0.01, lat * 0.004, sole + 0.04), (0.5 * lf + 0.004, hw + 0.002, 0.045), SHOE))
-        add(box(o, r, (back + 0.028, 0, sole + 0.05), (0.03, hw - 0.004, 0.034), COUNTER))
-        add(box(o, r, (back + 0.0, 0, sole + 0.05), (0.003, 0.006, 0.032), STRIPE))
+        add(box(o, r, (mid, 0, sole + 0.011), (0.5 * lf + 0.008, hw + 0.006, 0.011), outfit.sole))
+        add(ellipsoid(o, r, (mid + 0.01, lat * 0.004, sole + 0.04), (0.5 * lf + 0.004, hw + 0.002, 0.045), outfit.shoe))
+        add(box(o, r, (back + 0.028, 0, sole + 0.05), (0.03, hw - 0.004, 0.034), outfit.counter))
+        add(box(o, r, (back + 0.0, 0, sole + 0.05), (0.003, 0.006, 0.032), outfit.stripe))
     return shapes
