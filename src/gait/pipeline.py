@@ -17,12 +17,13 @@ from gait.analysis.metrics import GaitAnalysis, analyze_track, insole_only_metri
 from gait.analysis.pressure import pressure_metrics
 from gait.errors import GaitError
 from gait.findings import evaluate
-from gait.pose.extract import PoseReport, Progress, video_to_track
+from gait.pose.extract import PoseReport, Progress, clean_track, video_to_track
 from gait.recording import insole as insole_csv
 from gait.recording import posetrack as ptrack
 from gait.recording import session as sess
 from gait.recording.exports import write_json, write_table
 from gait.recording.insole import InsoleRecording
+from gait.recording.journal import read_journal
 from gait.recording.posetrack import PoseTrack
 from gait.report import CycleCurves, Events, InsoleData, PerStride, ReportData, write_report
 from gait.report.overlay import write_overlay
@@ -66,6 +67,17 @@ def _track_from_video(video: Path, out_dir: Path, view: str | None, model_path, 
     return track, report
 
 
+def _track_from_journal(journal: Path, out_dir: Path, view: str | None) -> tuple[PoseTrack, PoseReport]:
+    """A live recording's pose journal made into `pose.npz`, cleaned as a video's track is."""
+    raw = read_journal(journal)
+    if not raw.detected.any():
+        raise GaitError(f"{journal}: no person found in any of its {len(raw)} frames")
+    track, report = clean_track(raw, view)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ptrack.save_posetrack(track, out_dir / sess.POSE_FILE)
+    return track, report
+
+
 def resolve_input(
     path: str | os.PathLike,
     out_dir: str | os.PathLike | None = None,
@@ -76,7 +88,8 @@ def resolve_input(
 ) -> Inputs:
     """Bring `path` to a pose track and/or insole recording, running the pose model if needed.
 
-    A session folder is analysed in place (a missing `pose.npz` is made from its video);
+    A session folder is analysed in place (a missing `pose.npz` is made from its pose
+    journal when `gait record` left one, else from its video);
     another input writes its results to `out_dir`, by default `<name>-gait/` here.
     `insole` adds an insole CSV recorded on the same clock as a video or pose track.
     """
@@ -91,6 +104,8 @@ def resolve_input(
         video = session.video
         if session.pose is not None:
             track = ptrack.load_posetrack(session.pose)
+        elif session.pose_journal is not None:
+            track, report = _track_from_journal(session.pose_journal, out, view)
         elif session.video is not None:
             track, report = _track_from_video(session.video, out, view, model_path, progress)
         if session.insole is not None:

@@ -2,6 +2,8 @@
 
 A source yields `Frame`s one at a time, so memory does not grow with the length of the
 video. Timestamps are real: a file's own presentation times, a camera's monotonic clock.
+`PacedVideo` plays a file as if it were a camera (at its real rate, stamped on arrival):
+the camera stand-in that live recording is tested with.
 """
 
 from __future__ import annotations
@@ -24,11 +26,17 @@ import cv2  # noqa: E402
 
 @dataclass(frozen=True)
 class Frame:
-    """One BGR image and when it was taken, in seconds from the start of the source."""
+    """One BGR image and when it was taken, in seconds from the start of the source.
+
+    `device_t` is the device's own timestamp of the frame in seconds (a camera driver's, a
+    file's presentation time) for live sources, whose `t` is the host clock at arrival;
+    comparing the two measures the camera against the host clock. None when not known.
+    """
 
     index: int
     t: float
     image: np.ndarray  # (H, W, 3) uint8, BGR
+    device_t: float | None = None
 
 
 class FrameSource:
@@ -97,10 +105,35 @@ class VideoFile(FrameSource):
             index, last_t = index + 1, t
 
 
-class Camera(FrameSource):
-    """A live webcam, stamped with the monotonic clock at each grab."""
+class PacedVideo(VideoFile):
+    """A video file played as if it were a camera: each frame is handed out when its
+    presentation time has passed since the first one on the monotonic clock, and stamped,
+    like a camera's, with `time.monotonic() - t0` at hand-out (`t0` default: when opened;
+    0.0 gives raw monotonic seconds). `device_t` is the file's presentation time."""
 
-    def __init__(self, index: int, size: tuple[int, int] | None = None, fps: float | None = None) -> None:
+    def __init__(self, path: str | os.PathLike, t0: float | None = None) -> None:
+        super().__init__(path)
+        self.t0 = time.monotonic() if t0 is None else t0
+
+    def __iter__(self) -> Iterator[Frame]:
+        start = None
+        for frame in super().__iter__():
+            if start is None:
+                start = time.monotonic() - frame.t
+            wait = start + frame.t - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            yield Frame(frame.index, time.monotonic() - self.t0, frame.image, frame.t)
+
+
+class Camera(FrameSource):
+    """A live webcam, stamped with `time.monotonic() - t0` at each grab (`t0` default: when
+    opened; 0.0 gives raw monotonic seconds). `device_t` is the driver's timestamp
+    (OpenCV's CAP_PROP_POS_MSEC) where the backend gives one."""
+
+    def __init__(
+        self, index: int, size: tuple[int, int] | None = None, fps: float | None = None, t0: float | None = None
+    ) -> None:
         cap = cv2.VideoCapture(index)
         if not cap.isOpened():
             raise GaitError(f"camera {index} does not open (is it connected and free?)")
@@ -114,19 +147,20 @@ class Camera(FrameSource):
         reported = cap.get(cv2.CAP_PROP_FPS)
         self.fps = float(reported) if reported and reported > 0 else 30.0
         self.frame_count = None
-        self._t0 = time.monotonic()
+        self.t0 = time.monotonic() if t0 is None else t0
 
     def __iter__(self) -> Iterator[Frame]:
         index = 0
         while True:
             ok = self._cap.grab()
-            t = time.monotonic() - self._t0
+            t = time.monotonic() - self.t0
             if not ok:
                 return
+            stamp = self._cap.get(cv2.CAP_PROP_POS_MSEC)
             ok, image = self._cap.retrieve()
             if not ok:
                 return
-            yield Frame(index, t, image)
+            yield Frame(index, t, image, stamp / 1000.0 if np.isfinite(stamp) and stamp > 0 else None)
             index += 1
 
 

@@ -15,7 +15,7 @@ from gait import __version__
 from gait.errors import GaitError
 
 # Subcommand modules, in the order `gait --help` lists them.
-COMMANDS: tuple[str, ...] = ("demo", "analyze", "pose", "insole", "simulate", "compare")
+COMMANDS: tuple[str, ...] = ("demo", "record", "analyze", "pose", "insole", "simulate", "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:

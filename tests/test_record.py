@@ -1,0 +1,258 @@
+"""`gait record`: live recording into a session folder that survives faults.
+
+The camera is the walker's rendered video played at its real rate (`PacedVideo`, the same
+frame-source interface as a webcam); the insole is the walker's matching recording played
+by the pseudo-terminal simulator (a real serial device node).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import serial
+
+from gait.capture.calibration import Calibration, save_calibration
+from gait.capture.insole_sim import InsoleSimulator
+from gait.capture.video import PacedVideo
+from gait.cli import main
+from gait.errors import GaitError
+from gait.recording import session as sess
+from gait.recording.insole import read_insole_csv
+from gait.recording.journal import read_journal
+from gait.recording.posetrack import load_posetrack
+from gait.simulate import WalkParams, simulate_walk, write_session
+
+FPS = 30.0
+CLIP_S = 5.0
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The walker seen from behind (480x360, 5 s, 1.5 s standing) with its 8-sensor insole."""
+    folder = tmp_path_factory.mktemp("clip") / "walk"
+    walk = simulate_walk(WalkParams(duration_s=CLIP_S, standing_s=1.5, fps=FPS), seed=3)
+    write_session(walk, folder, "posterior", (480, 360))
+    save_calibration(Calibration.linear(10.0), folder / "calibration.json")  # the simulator's counts/N
+    return folder
+
+
+class Board:
+    """The simulator on its own thread for the length of a test."""
+
+    def __init__(self, clip: Path, unplug_after: float | None = None) -> None:
+        self.sim = InsoleSimulator(read_insole_csv(clip / sess.INSOLE_FILE), unplug_after=unplug_after)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self.sim.run, args=(self._stop.is_set,), daemon=True)
+
+    def __enter__(self) -> InsoleSimulator:
+        self._thread.start()
+        return self.sim
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+
+def record_args(clip: Path, out: Path, device: str, *extra: str) -> list[str]:
+    return ["record", "--video", str(clip / sess.VIDEO_FILE), "--insole", device, "--headless",
+            "--countdown", "0", "--stand", "1.5", "-o", str(out), *extra]  # fmt: skip
+
+
+def test_record_then_analyse(clip, tmp_path, capsys):
+    out = tmp_path / "session"
+    with Board(clip) as sim:
+        code = main(record_args(clip, out, sim.device, "--layout", str(clip / sess.INSOLE_LAYOUT_FILE),
+                                "--calibration", str(clip / "calibration.json")))  # fmt: skip
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "stand still for 1.5 s" in printed and "walk now" in printed
+    assert re.search(r"recorded 5\.\d s to .* \(the video ended\): 150 frames", printed)
+    info = json.loads((out / sess.SESSION_FILE).read_text())
+    assert info["schema"] == sess.SCHEMA and info["state"] == "stopped" and info["stop_reason"] == "the video ended"
+    assert info["software"]["name"] == "gait" and info["start_time"]
+    n = int(CLIP_S * FPS)
+    assert info["camera"]["frames"] == n and info["camera"]["lost_frames"] == 0
+    assert info["insole"]["units"] == "newton" and info["insole"]["unplugged_at_s"] is None
+    assert info["phases"]["standing_s"] == [0.0, 1.5]
+    # Both streams on the host clock: the paced frames within a few ms of their due time, the
+    # insole within a few ms of its mapping.
+    assert info["clock"]["camera"]["samples"] == n and info["clock"]["camera"]["spread_s"] < 0.01
+    assert info["clock"]["insole"]["samples"] > 0 and 0 <= info["clock"]["insole"]["median_s"] < 0.02
+
+    track = load_posetrack(out / sess.POSE_FILE)
+    assert len(track) == n and track.view == "posterior" and track.detected.mean() > 0.95
+    assert abs(track.t[0]) < 0.05 and np.median(np.diff(track.t)) == pytest.approx(1 / FPS, abs=2e-3)
+    rec = read_insole_csv(out / sess.INSOLE_FILE)
+    source = read_insole_csv(clip / sess.INSOLE_FILE)
+    assert len(rec) >= len(source) - 10 and rec.lost_frames == 0 and rec.layout is not None
+    np.testing.assert_allclose(rec.left, source.left[rec.seq], atol=0.06)  # newtons back to 0.1 N
+    assert abs(rec.t[0]) < 0.05 and rec.t[-1] == pytest.approx(track.t[-1], abs=0.15)  # one clock
+
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["schema"] == "gait.metrics/1" and metrics["pressure"] is not None
+    assert metrics["cadence_spm"] == pytest.approx(110, abs=3)
+    for name in ("report.html", "overlay.mp4", "frames.csv"):
+        assert (out / name).stat().st_size > 0
+    assert main(["analyze", str(out), "--no-overlay"]) == 0  # and `gait analyze` reads it again
+
+
+def test_a_killed_recording_reads_back_and_analyses(clip, tmp_path):
+    out = tmp_path / "killed"
+    with Board(clip) as sim:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gait", *record_args(clip, out, sim.device, "--layout",
+                                                        str(clip / sess.INSOLE_LAYOUT_FILE))],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            for line in proc.stdout:  # "  2.0 s walking: 61 frames, person in 60, ...; insole ..., 203 frames, lost 0"
+                if " s walking:" in line and float(line.split()[0]) >= 2.0:
+                    proc.send_signal(signal.SIGKILL)
+                    break
+        finally:
+            proc.kill()
+            proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+
+    info = json.loads((out / sess.SESSION_FILE).read_text())
+    assert info["state"] == "recording" and not (out / sess.POSE_FILE).exists()
+    # Everything counted in the last progress line before the kill is on disk.
+    journaled = int(re.search(r"person in (\d+)", line).group(1))
+    received = int(re.search(r"(\d+) frames, lost \d+$", line.strip()).group(1))
+    journal = read_journal(out / sess.POSE_JOURNAL_FILE)
+    assert journaled <= len(journal) < CLIP_S * FPS and journal.detected.mean() > 0.9
+    insole = read_insole_csv(out / sess.INSOLE_FILE)
+    assert len(insole) >= received > 100 and insole.lost_frames == 0
+    assert insole.t[-1] == pytest.approx(journal.t[-1], abs=0.3)
+
+    assert main(["analyze", str(out), "--no-overlay"]) == 0
+    track = load_posetrack(out / sess.POSE_FILE)
+    np.testing.assert_array_equal(track.t, journal.t)
+    assert json.loads((out / "metrics.json").read_text())["duration_s"] > 1.5
+
+
+def test_an_unplugged_insole_keeps_its_frames_and_the_camera_goes_on(clip, tmp_path, capsys):
+    out = tmp_path / "unplugged"
+    with Board(clip, unplug_after=1.5) as sim:
+        code = main(record_args(clip, out, sim.device, "--duration", "3.5", "--no-overlay"))
+        sent = sim.stats.sent
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "insole unplugged at" in printed and "the recording goes on with the camera" in printed
+    insole = read_insole_csv(out / sess.INSOLE_FILE)
+    assert len(insole) == sent and insole.seq[-1] == sent - 1  # every frame sent before the unplug
+    track = load_posetrack(out / sess.POSE_FILE)
+    assert track.t[-1] > 3.0 > insole.t[-1] + 1.0
+    info = json.loads((out / sess.SESSION_FILE).read_text())
+    assert info["state"] == "stopped" and 1.4 < info["insole"]["unplugged_at_s"] < 2.5
+    assert info["insole"]["frames"] == sent and (out / "metrics.json").is_file()
+
+
+def test_insole_alone(clip, tmp_path, capsys):
+    out = tmp_path / "insole-only"
+    with Board(clip) as sim:
+        code = main(["record", "--insole", sim.device, "--headless", "--countdown", "0", "--stand", "1",
+                     "--duration", "2.5", "-o", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    info = json.loads((out / sess.SESSION_FILE).read_text())
+    assert info["camera"] is None and info["insole"]["units"] == "raw"
+    assert sorted(info["crash_safety"]) == [sess.INSOLE_FILE, sess.SESSION_FILE]
+    assert not (out / sess.VIDEO_FILE).exists() and not (out / sess.POSE_JOURNAL_FILE).exists()
+    assert len(read_insole_csv(out / sess.INSOLE_FILE)) >= 240
+    assert json.loads((out / "metrics.json").read_text())["pressure"] is not None
+
+
+def test_paced_video_plays_at_the_real_rate(clip):
+    with PacedVideo(clip / sess.VIDEO_FILE, t0=0.0) as src:
+        start = time.monotonic()
+        frames = [f for _, f in zip(range(16), src)]
+    arrival = np.array([f.t for f in frames])
+    assert time.monotonic() - start >= 15 / FPS - 0.01
+    np.testing.assert_allclose(arrival - arrival[0], np.arange(16) / FPS, atol=0.01)
+    assert [f.device_t for f in frames] == pytest.approx(np.arange(16) / FPS, abs=1e-3)
+
+
+def test_a_journal_cut_short_drops_only_its_half_written_row(clip, tmp_path):
+    from gait.recording.journal import PoseJournal
+
+    path = tmp_path / sess.POSE_JOURNAL_FILE
+    journal = PoseJournal(path, (480, 360), FPS)
+    assert len(read_journal(path)) == 0  # a journal with no rows yet is a valid, empty one
+
+    class Found:
+        image = np.random.default_rng(0).random((33, 3)).astype(np.float32)
+        visibility = np.full(33, 0.9, np.float32)
+        world = np.zeros((33, 3), np.float32)
+
+    for i in range(3):
+        journal.append(i / FPS, Found if i != 1 else None)
+    journal.close()
+    with open(path, "a") as fh:
+        fh.write("0.100000,1,0.5,0.4")  # a kill in the middle of a row
+    track = read_journal(path)
+    assert len(track) == 3 and list(track.detected) == [True, False, True]
+    np.testing.assert_allclose(track.image[2], Found.image, rtol=1e-6)
+    assert track.visibility[1].max() == 0 and np.isnan(track.world[1]).all()
+    with pytest.raises(GaitError, match="cannot create"):
+        PoseJournal(path, (480, 360), FPS)  # never replaces a journal
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--camera", "9"], "camera 9 does not open"),
+        (["--insole", "/dev/does-not-exist"], "no such serial port"),
+        (["--video", "{tmp}/nope.mp4"], "no such file"),
+        (["--video", "{clip}/video.mp4", "-o", "{tmp}/a-file/session"], "cannot create the session folder"),
+        (["--video", "{clip}/video.mp4", "-o", "{tmp}/existing"], "already exists"),
+        (["--video", "{clip}/video.mp4", "--duration", "0"], "must be positive"),
+    ],
+)
+def test_bad_input_is_one_line(argv, message, clip, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("not a folder\n")
+    (tmp_path / "existing").mkdir()
+    (tmp_path / "existing" / "keep.txt").write_text("mine\n")
+    if "-o" not in argv:
+        argv = [*argv, "-o", "{tmp}/session"]
+    argv = [a.replace("{tmp}", str(tmp_path)).replace("{clip}", str(clip)) for a in argv]
+    code = main(["record", "--headless", *argv])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert len(err) == 1 and err[0].startswith("gait: error:") and message in err[0], err
+    assert not (tmp_path / "session").exists()  # nothing left behind
+    assert (tmp_path / "existing" / "keep.txt").read_text() == "mine\n"  # never overwritten
+
+
+def test_a_busy_port_and_a_missing_display_are_one_line(clip, tmp_path, capsys, monkeypatch):
+    board = InsoleSimulator(read_insole_csv(clip / sess.INSOLE_FILE))
+    try:
+        with serial.Serial(board.device, exclusive=True):
+            code = main(["record", "--insole", board.device, "--headless", "-o", str(tmp_path / "s")])
+    finally:
+        board.close()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and "port is busy" in err[0]
+
+    if sys.platform.startswith("linux"):
+        monkeypatch.delenv("DISPLAY", raising=False)
+        code = main(["record", "--video", str(clip / sess.VIDEO_FILE), "-o", str(tmp_path / "s")])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 1 and len(err) == 1 and "no display for the preview window" in err[0]
+    assert not (tmp_path / "s").exists()
+
+
+def test_importing_the_recorder_opens_no_window():
+    code = "import gait.record, gait.cli.record, gait.capture.clock, gait.recording.journal; print('ok')"
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}  # a window would abort without one
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "ok"
