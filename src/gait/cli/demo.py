@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
     from gait.recording.session import is_session
     from gait.report.compare import load_sessions, write_compare
 
-    sessions = sorted(p for p in args.data.iterdir() if is_session(p)) if args.data.is_dir() else []
+    # The normal walk, when there is one, first: the comparison page measures against it.
+    found = [p for p in args.data.iterdir() if is_session(p)] if args.data.is_dir() else []
+    sessions = sorted(found, key=lambda p: (p.name != "normal", p.name))
     if not sessions:
         raise GaitError(f"{args.data}: no sample sessions found (give --data DIR, a folder of session folders)")
     reports = []
