@@ -25,6 +25,8 @@ def test_demo_analyses_every_sample_and_finds_what_was_planted(tmp_path):
         assert metrics["pressure"] is not None
     findings = {n: {(f["code"], f["side"]) for f in json.loads((tmp_path / n / "metrics.json").read_text())["findings"]} for n in names}
     assert findings["normal"] == set()
-    assert ("hyperpronation", "right") in findings["right_hyperpronation_pelvic_drop"]
-    assert not any(side == "left" for _, side in findings["right_hyperpronation_pelvic_drop"])
+    # The right foot over-pronates; standing on the left leg the right (swing) hip drops 9 deg,
+    # which the waistband line on the video shows (pelvic_drop on the left stance side).
+    assert {("hyperpronation", "right"), ("pelvic_drop", "left")} <= findings["right_hyperpronation_pelvic_drop"]
+    assert ("hyperpronation", "left") not in findings["right_hyperpronation_pelvic_drop"]
     assert (tmp_path / "compare.html").is_file()

@@ -27,6 +27,7 @@ from gait.recording.journal import read_journal
 from gait.recording.posetrack import PoseTrack
 from gait.report import CycleCurves, Events, InsoleData, PerStride, ReportData, write_report
 from gait.report.overlay import write_overlay
+from gait.vision.frontal import measure_video
 
 METRICS_FILE = "metrics.json"
 FRAMES_FILE = "frames.csv"
@@ -160,7 +161,10 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
                 {s: (found.get(s) or {}).get("toe_off_s", []) for s in ("left", "right")},
                 "insole",
             )
-        analysis = analyze_track(inputs.track, contacts=contacts, landmarks=landmarks)
+        # Frontal angles from the pixels (rearfoot, pelvis) where landmarks cannot carry them.
+        frontal = measure_video(inputs.video, inputs.track) if inputs.video is not None and inputs.track.view in (
+            "posterior", "anterior") else None  # fmt: skip
+        analysis = analyze_track(inputs.track, contacts=contacts, landmarks=landmarks, frontal_image=frontal)
         metrics = analysis.metrics()
     elif pressure is not None and inputs.insole is not None:
         analysis = None

@@ -29,10 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from gait.analysis import cycles, events, frontal, pelvis, rotation, spatiotemporal
+from gait.analysis import cycles, events, frontal, image_frontal, pelvis, rotation, spatiotemporal
 from gait.analysis.cycles import Stride
 from gait.analysis.prepare import ANKLE, FRONTAL_VIEWS, HEEL, KNEE, LEG, SIDES, TOE, Landmarks, prepare
 from gait.recording.posetrack import PoseTrack
+from gait.vision.series import FrontalSeries
 
 SCHEMA = "gait.metrics/1"
 LANDMARK_SOURCES = ("estimated", "true")
@@ -89,6 +90,7 @@ class GaitAnalysis:
     per_stride: dict[Stride, dict[str, float]]
     missing: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Any] = field(default_factory=dict)  # where frontal angles came from
 
     @property
     def view(self) -> str:
@@ -192,6 +194,7 @@ class GaitAnalysis:
                 {"side": s.side, "start": s.start, "end": s.end, "reason": s.reason} for s in self.strides if not s.valid]},
             "uncertainties": unc,
             "swaps_repaired": self.landmarks.swaps_repaired,
+            "frontal_sources": self.sources or None,
             "missing": missing,
             "notes": {**self.notes, **({"events": "; ".join(self.events.notes)} if self.events.notes else {}),
                       **({"pelvic_drop_deg": "no standing phase: drop measured against the ankle line, so a static "
@@ -276,7 +279,8 @@ def _has_world(L: Landmarks) -> bool:
 
 
 def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bool = True,
-                  contacts: events.Events | None = None, landmarks: str = "estimated") -> GaitAnalysis:  # fmt: skip
+                  contacts: events.Events | None = None, landmarks: str = "estimated",
+                  frontal_image: FrontalSeries | None = None) -> GaitAnalysis:  # fmt: skip
     """Events, strides, timing and every angle of `track` (see the module docstring).
 
     `landmarks` says whose landmarks these are: "estimated" (a pose model's) withholds the
@@ -285,6 +289,10 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
     `contacts` are events from an instrument on the same clock (an insole's heel strikes
     and toe offs); when given they segment the strides instead of the landmarks' events,
     which from behind or in front are the weakest part of a video-only analysis.
+
+    `frontal_image` are rearfoot angles and pelvic obliquity measured on the video's pixels
+    (`gait.vision`); they replace what landmarks cannot carry, so with them the "estimated"
+    gate no longer withholds rearfoot eversion (posterior view) and pelvic drop.
     """
     notes: dict[str, str] = {}
     if track.view == "unknown":
@@ -298,7 +306,9 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
     strides = cycles.segment_strides(ev, L.present, L.t)
     timing = spatiotemporal.timing(strides)
     standing = pelvis.find_standing(L)
-    pel = pelvis.analyse_pelvis(L, strides, standing)
+    image = image_frontal.condition(frontal_image, L) if frontal_image is not None and L.view in FRONTAL_VIEWS else None
+    image_pelvis = image is not None and image.has_pelvis and landmarks == "estimated"
+    pel = pelvis.analyse_pelvis(L, strides, standing, image.obliquity_deg if image_pelvis else None)
     missing: dict[str, str] = dict(pel.missing)
     if L.view == "unknown":
         missing["view"] = notes.pop("view", "view unknown")
@@ -330,18 +340,36 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
         missing["hip_rotation_deg"] = "hip rotation " + why
     if landmarks not in LANDMARK_SOURCES:
         raise ValueError(f"landmarks must be one of {LANDMARK_SOURCES}, not {landmarks!r}")
+    measured = set()
+    if image is not None and image.has_rearfoot and L.view == "posterior":
+        measured.add("rearfoot_eversion_deg")
+    if image_pelvis:
+        measured.add("pelvic_drop_deg")
     if landmarks == "estimated":
         # Knee flexion too: from behind or in front it rests on the world landmarks' depth.
         for name in ("rearfoot_eversion_deg", "foot_progression_deg", "hip_rotation_deg", "knee_flexion_deg"):
             series[name] = {s: nan for s in SIDES}
-        pel = replace(pel, obliquity_deg=nan, drop_per_stride={}, static_obliquity_deg=None,
-                      leg_length_difference_mm=None)  # fmt: skip
+        pel = replace(pel, static_obliquity_deg=None, leg_length_difference_mm=None)
+        if not image_pelvis:
+            pel = replace(pel, obliquity_deg=nan, drop_per_stride={})
         for key in NEEDS_TRUE_LANDMARKS:
-            missing.setdefault(key, ESTIMATED_REASON)  # a view's own reason says more
+            if key not in measured:
+                missing.setdefault(key, ESTIMATED_REASON)  # a view's own reason says more
+    sources: dict[str, Any] = {}
+    if "rearfoot_eversion_deg" in measured:
+        combined = {s: image_frontal.combine_rearfoot(image.rearfoot_deg[s], series["rearfoot_eversion_deg"][s]) for s in SIDES}
+        series["rearfoot_eversion_deg"] = {s: combined[s][0] for s in SIDES}
+        sources["rearfoot_eversion_deg"] = {
+            "source": "image" if landmarks == "estimated" else "image+landmarks",
+            "frames_measured": {s: image.measured[f"rearfoot_{s}"] for s in SIDES},
+            "landmarks_disagree": {s: combined[s][1] for s in SIDES} if landmarks == "true" else None,
+        }  # fmt: skip
+    if image_pelvis:
+        sources["pelvic_drop_deg"] = {"source": "image", "frames_measured": image.measured["pelvis"]}
     per_stride = _per_stride(L, strides, series, pel)
     if ev.quality < 0.6:
         missing["events"] = f"gait events irregular (quality {ev.quality:.2f}, signal {ev.method})"
-    return GaitAnalysis(L, ev, strides, timing, standing, pel, series, per_stride, missing, notes)
+    return GaitAnalysis(L, ev, strides, timing, standing, pel, series, per_stride, missing, notes, sources)
 
 
 def _per_stride(L: Landmarks, strides: list[Stride], series: dict[str, dict[str, np.ndarray]],

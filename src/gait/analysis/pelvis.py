@@ -29,6 +29,9 @@ STANDING_MIN_S = 1.0
 STANDING_START_S = 0.5  # the standing phase must begin within this time of the first frame
 STANDING_MARGIN_S = 0.25  # dropped from its end: the first, slow motion of walking
 KEY = np.array([lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, *lm.LEFT_LEG, *lm.RIGHT_LEG])
+# A measured obliquity series is still while it stays within 1 deg (half the 2-degree accuracy
+# pelvic drop must reach) of its median over the first STANDING_START_S.
+STILL_OBLIQUITY_DEG = 1.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,20 @@ def find_standing(L: Landmarks) -> Standing | None:
     return Standing(float(L.t[start]), float(end_t))
 
 
+def still_start(t: np.ndarray, obliquity_deg: np.ndarray) -> Standing | None:
+    """A standing phase read from a measured obliquity series (>= STANDING_MIN_S at the
+    start, the series still), for when the landmarks jitter too much to show one."""
+    ok = np.flatnonzero(np.isfinite(obliquity_deg))
+    if len(ok) < 3:
+        return None
+    head = np.isfinite(obliquity_deg) & (t <= t[ok[0]] + STANDING_START_S)
+    moved = ~(np.abs(obliquity_deg - np.median(obliquity_deg[head])) <= STILL_OBLIQUITY_DEG)
+    moved[: ok[0]] = False
+    stop = ok[0] + int(np.argmax(moved[ok[0] :])) if moved[ok[0] :].any() else len(t)
+    end = float(t[stop - 1]) - STANDING_MARGIN_S
+    return Standing(float(t[ok[0]]), end) if end - t[ok[0]] >= STANDING_MIN_S else None
+
+
 def _line_angle(L: Landmarks, left: int, right: int) -> np.ndarray:
     """Angle (deg) of the left->right landmark line on the image, + = right one lower."""
     sign = 1.0 if L.view == "posterior" else -1.0  # subject's right is on image right from behind
@@ -109,16 +126,20 @@ def _during(L: Landmarks, s: Standing) -> np.ndarray:
     return (L.t >= s.start) & (L.t <= s.end) & L.present
 
 
-def analyse_pelvis(L: Landmarks, strides: list[Stride], standing: Standing | None) -> PelvisResult:
-    """Pelvic drop per valid stride and the standing leg-length screen."""
+def analyse_pelvis(L: Landmarks, strides: list[Stride], standing: Standing | None,
+                   obliquity_deg: np.ndarray | None = None) -> PelvisResult:  # fmt: skip
+    """Pelvic drop per valid stride and the standing leg-length screen; `obliquity_deg`
+    (T,) replaces the hip line's obliquity when another source measures the pelvis."""
     missing: dict[str, str] = {}
     n = len(L.t)
     if L.view not in FRONTAL_VIEWS:
         why = f"needs a posterior or anterior view (this is {L.view})"
         return PelvisResult(np.full(n, np.nan), "", None, {}, None, None, None,
                             {"pelvic_drop_deg": "pelvic drop " + why, "leg_length_difference_mm": "leg-length screen " + why})  # fmt: skip
-    obl = obliquity(L)
+    obl = obliquity(L) if obliquity_deg is None else obliquity_deg
     ankles = ankle_line(L)
+    if standing is None and obliquity_deg is not None:
+        standing = still_start(L.t, obl)
     static = width = lld = None
     if standing is not None:
         sel = _during(L, standing)

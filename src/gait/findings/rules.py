@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gait.findings import remedies
-from gait.findings.lookup import SIDES, missing_reason, number, other, uncertainty
+from gait.findings.lookup import SIDES, lookup, missing_reason, number, other, uncertainty
 from gait.findings.norms import (
     CPEI, DISAGREE_CONFIDENCE, FOOT_PROGRESSION, KNEE_VALGUS, LEG_LENGTH, MAX_CONFIDENCE, MEASURED_LEG_LENGTH_SD,
     PELVIC_DROP, RELIABILITY, REARFOOT_EVERSION, SEVERITIES, SYMMETRY, VIDEO_ONLY_MAX_CONFIDENCE, Norm,
@@ -135,12 +135,19 @@ def merge_sides(found: dict[str, dict]) -> list[dict]:
     }]  # fmt: skip
 
 
+def from_image(m: Mapping, key: str) -> bool:
+    """Whether the metrics say `key` was measured on the image (`frontal_sources`)."""
+    return str(lookup(m, f"frontal_sources.{key}.source") or "").startswith("image")
+
+
 def hyperpronation(m: Mapping) -> list[dict]:
     """Over-pronation per foot: the insole's CPEI and the video's rearfoot eversion."""
     found = {}
+    image = from_image(m, "rearfoot_eversion_deg")
     for side in SIDES:
         ev_path, cp_path = f"rearfoot_eversion_deg.{side}.peak", f"pressure.cpei_pct.{side}"
-        video = Reading(number(m, ev_path), REARFOOT_EVERSION, "video_frontal", uncertainty(m, ev_path))
+        source = "video_image_frontal" if image else "video_frontal"
+        video = Reading(number(m, ev_path), REARFOOT_EVERSION, source, uncertainty(m, ev_path))
         insole = Reading(number(m, cp_path), CPEI, "insole_cop", uncertainty(m, cp_path))
         verdict = judge([video, insole])
         if verdict is None:
@@ -167,6 +174,9 @@ def hyperpronation(m: Mapping) -> list[dict]:
             says = "the insole" if verdict.lead is insole else "the video"
             notes.append(f"Video and insole disagree: only {says} points to over-pronation, so the "
                          "confidence stays moderate.")  # fmt: skip
+        elif verdict.lead is video and image:
+            notes.append("The rearfoot angle was measured by bisecting the lower leg and the heel counter on "
+                         "the video; an insole recording would make this call firmer.")  # fmt: skip
         elif verdict.lead is video:
             notes.append("Rearfoot angles from video landmarks are a weak measure; an insole recording "
                          "would make this call firmer.")  # fmt: skip
@@ -247,7 +257,9 @@ def pelvic_drop(m: Mapping, pronating: set[str], short_leg: str | None) -> list[
         related.append(f"the possible shorter {short_leg} leg")
     for side in SIDES:
         path = f"pelvic_drop_deg.{side}_stance"
-        reading = Reading(number(m, path), PELVIC_DROP, "video_pelvis", uncertainty(m, path))
+        image = from_image(m, "pelvic_drop_deg")
+        reading = Reading(number(m, path), PELVIC_DROP, "video_image_pelvis" if image else "video_pelvis",
+                          uncertainty(m, path))  # fmt: skip
         verdict = judge([reading])
         if verdict is None:
             continue
@@ -256,8 +268,9 @@ def pelvic_drop(m: Mapping, pronating: set[str], short_leg: str | None) -> list[
         opposite = number(m, f"pelvic_drop_deg.{other(side)}_stance")
         if opposite is not None:
             clauses.append(f"standing on the {other(side)} leg it drops {fmt(opposite, '°')}")
-        notes = ["Pelvic tilt is hard to read from video (hip landmarks follow the thighs), so treat this "
-                 "as a pattern to confirm."]  # fmt: skip
+        notes = ["The pelvic tilt was read from the waistband line on the video; treat it as a pattern to "
+                 "confirm." if image else "Pelvic tilt is hard to read from video (hip landmarks follow the "
+                 "thighs), so treat this as a pattern to confirm."]  # fmt: skip
         if related:
             notes.insert(0, "The source material links an uneven pelvis with " + " and ".join(related) + ".")
         advice = remedies.pelvic_drop(side, related)

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from gait.simulate.walker import Walk
 
 VIEWS = ("posterior", "anterior", "left", "right")
+FRAMINGS = ("body", "legs")
+# Close-up of the lower legs: lens at 16 % of body height (~28 cm, a tripod on the floor behind
+# the treadmill), frame up to 33 % of body height (just above the knee, at ~28.5 %: Winter 2009).
+LEGS_CAMERA_HEIGHT, LEGS_TOP = 0.16, 0.33
 VERTICAL_FOV_DEG = 46.0  # a typical webcam: ~60 deg across a 4:3 frame
 # Direction the camera looks in the lab frame (x forward, y the subject's left, z up).
 LOOK = {"posterior": (1.0, 0.0, 0.0), "anterior": (-1.0, 0.0, 0.0), "left": (0.0, -1.0, 0.0), "right": (0.0, 1.0, 0.0)}
@@ -58,10 +62,16 @@ def look_rotation(look: tuple[float, float, float]) -> np.ndarray:
     return np.stack([right, -up, f])
 
 
-def camera_for_walk(walk: Walk, view: str, size: tuple[int, int]) -> Camera:
-    """The camera of `view` for this walk; overground walks need the view they face."""
+def camera_for_walk(walk: Walk, view: str, size: tuple[int, int], framing: str = "body") -> Camera:
+    """The camera of `view` for this walk; overground walks need the view they face.
+
+    `framing="legs"` puts it low and near (lens at `LEGS_CAMERA_HEIGHT` of body height,
+    framing from the floor to just above the knees), the close-up of a running shop.
+    """
     if view not in VIEWS:
         raise GaitError(f"camera view {view!r} is not one of {', '.join(VIEWS)}")
+    if framing not in FRAMINGS:
+        raise GaitError(f"camera framing {framing!r} is not one of {', '.join(FRAMINGS)}")
     mode = walk.params.mode
     need = {"away": "posterior", "toward": "anterior"}.get(mode)
     if need and view != need:
@@ -72,8 +82,12 @@ def camera_for_walk(walk: Walk, view: str, size: tuple[int, int]) -> Camera:
         raise GaitError("frame size must be at least 64x64 pixels")
     f = height / 2 / np.tan(np.radians(VERTICAL_FOV_DEG) / 2)
     h = walk.params.height_m
-    cam_z = 0.55 * h
-    reach = 1.12 * max(cam_z, h + 0.03 - cam_z)  # half the height to fit, with a margin
+    if framing == "legs":
+        cam_z = LEGS_CAMERA_HEIGHT * h
+        reach = 1.12 * max(cam_z, LEGS_TOP * h - cam_z)
+    else:
+        cam_z = 0.55 * h
+        reach = 1.12 * max(cam_z, h + 0.03 - cam_z)  # half the height to fit, with a margin
     distance = f * reach / (height / 2)
     look = np.asarray(LOOK[view])
     x0, x1 = walk.x_range()
@@ -83,7 +97,8 @@ def camera_for_walk(walk: Walk, view: str, size: tuple[int, int]) -> Camera:
         centre = np.array([x1, 0.0, 0.0])
     else:
         centre = np.array([(x0 + x1) / 2, 0.0, 0.0])
-    # Distance from the nearest body part (~0.3 m in front of the pelvis along the look axis).
-    position = centre - look * (distance + 0.3)
+    # Distance from the nearest body part: ~0.3 m in front of the pelvis along the look axis,
+    # ~0.45 m for a foot at the end of its stride on a treadmill.
+    position = centre - look * (distance + (0.45 if framing == "legs" else 0.3))
     position[2] = cam_z
     return Camera(position, look_rotation(LOOK[view]), float(f), (width, height), view)

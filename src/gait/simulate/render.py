@@ -10,6 +10,7 @@ the joints in these frames (`Walk.posetrack` with the same view and size).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from gait.errors import GaitError
 from gait.simulate.camera import Camera
-from gait.simulate.mannequin import Shape, figure
+from gait.simulate.mannequin import Outfit, Shape, figure
 from gait.simulate.walker import Walk
 
 FLOOR = np.array([150, 160, 165], float)
@@ -27,11 +28,22 @@ WALL = np.array([200, 215, 225], float)
 AMBIENT, DIFFUSE = 0.45, 0.6
 
 
+@dataclass(frozen=True)
+class Scene:
+    """What surrounds the walker: wall, floor and treadmill-belt colours (BGR) and who wears
+    what; the defaults are the module's constants and the mannequin's own outfit."""
+
+    wall: tuple[float, float, float] = tuple(WALL)
+    floor: tuple[float, float, float] = tuple(FLOOR)
+    belt: tuple[float, float, float] = tuple(BELT_COLOUR)
+    outfit: Outfit = Outfit()
+
+
 class Renderer:
     """Renders frames of one walk through one camera."""
 
-    def __init__(self, walk: Walk, camera: Camera) -> None:
-        self.walk, self.camera = walk, camera
+    def __init__(self, walk: Walk, camera: Camera, scene: Scene = Scene()) -> None:
+        self.walk, self.camera, self.scene = walk, camera, scene
         w, h = camera.size
         u, v = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
         cx, cy = camera.principal
@@ -56,11 +68,11 @@ class Renderer:
         hit = o + d_lab * t[..., None]
         colour = np.empty(t.shape + (3,))
         on_floor = t_floor <= t
-        colour[:] = WALL
-        colour[on_floor] = FLOOR
+        colour[:] = self.scene.wall
+        colour[on_floor] = self.scene.floor
         if self.walk.params.mode == "treadmill":
             belt = on_floor & (np.abs(hit[..., 0] - (x0 + x1) / 2) < 0.8) & (np.abs(hit[..., 1]) < 0.28)
-            colour[belt] = BELT_COLOUR
+            colour[belt] = self.scene.belt
         # A little darkening toward the far wall's bottom gives depth.
         colour *= np.clip(1.0 - 0.02 * np.clip(t - 3.0, 0, None), 0.75, 1.0)[..., None]
         return colour, t
@@ -70,7 +82,7 @@ class Renderer:
         k = self.walk.frames_kinematics
         img = self.background.copy()
         depth = self.depth0.copy()
-        for shape in figure(k, i, self.walk.body):
+        for shape in figure(k, i, self.walk.body, self.scene.outfit):
             self._draw(shape, img, depth)
         return np.clip(img, 0, 255).astype(np.uint8)
 
@@ -215,17 +227,18 @@ _INTERSECT: dict[str, Callable] = {"ellipsoid": _ellipsoid, "capsule": _capsule,
 
 
 def render_frames(walk: Walk, view: str = "posterior", size: tuple[int, int] = (640, 480),
-                  frames: range | None = None) -> list[np.ndarray]:  # fmt: skip
-    """Rendered BGR frames (all, or the given frame indices)."""
-    renderer = Renderer(walk, walk.camera(view, size))
+                  frames: range | None = None, scene: Scene = Scene(), framing: str = "body") -> list[np.ndarray]:  # fmt: skip
+    """Rendered BGR frames (all, or the given frame indices); `framing` as in `Walk.camera`."""
+    renderer = Renderer(walk, walk.camera(view, size, framing), scene)
     return [renderer.frame(i) for i in (frames or range(len(walk.frame_times)))]
 
 
 def render_video(walk: Walk, path: str | os.PathLike, view: str = "posterior", size: tuple[int, int] = (640, 480),
-                 progress: Callable[[int, int], None] | None = None) -> Path:  # fmt: skip
+                 progress: Callable[[int, int], None] | None = None, scene: Scene = Scene(),
+                 framing: str = "body") -> Path:  # fmt: skip
     """Write the walk as an mp4 (MPEG-4 part 2, 'mp4v') seen from `view`; returns the path."""
     path = Path(path)
-    renderer = Renderer(walk, walk.camera(view, size))
+    renderer = Renderer(walk, walk.camera(view, size, framing), scene)
     n = len(walk.frame_times)
     tmp = path.with_name(path.stem + ".part" + path.suffix)
     writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), walk.params.fps, renderer.camera.size)

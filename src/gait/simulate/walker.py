@@ -462,10 +462,12 @@ class Walk:
         return float(self._grid_x.min()), float(self._grid_x.max())
 
     # ---- outputs (see camera.py, landmarks.py, truth.py, insole.py) ----------------
-    def camera(self, view: str = "posterior", size: tuple[int, int] = (640, 480)) -> Camera:
+    def camera(self, view: str = "posterior", size: tuple[int, int] = (640, 480), framing: str = "body") -> Camera:
+        """The camera of `view`: framing the whole body, or ("legs") low and near, framing only
+        the lower legs and shoes, as running shops film a treadmill from behind."""
         from gait.simulate.camera import camera_for_walk
 
-        return camera_for_walk(self, view, size)
+        return camera_for_walk(self, view, size, framing)
 
     def posetrack(self, view: str = "posterior", size: tuple[int, int] = (640, 480), noise_px: float = 0.0,
                   dropouts: float = 0.0, swaps: int = 0) -> PoseTrack:  # fmt: skip

@@ -1,0 +1,76 @@
+"""Frontal-plane series measured on the image (`gait.vision`), conditioned for the analysis
+and weighed against the landmark-based estimate.
+
+Frames whose measurement quality is below MIN_QUALITY count as missing; a 3-frame running
+median removes single-frame slips (a crossing leg, a compression block) that a low-pass
+would smear into their neighbours; then the same gap bridging and 6 Hz zero-phase low-pass
+as the landmarks (`signals`), so both sources reach the per-stride summaries alike.
+
+Rearfoot: the image measurement wins. A landmark-based estimate (only with true
+landmarks; on a pose model's it is withheld) is kept where the image has no value, and
+averaged in where the two agree within AGREE_DEG; where they disagree the image stands and
+the share of such frames is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import median_filter
+
+from gait.analysis import signals
+from gait.analysis.prepare import SIDES, Landmarks
+from gait.vision.series import FrontalSeries
+
+# Quality is the share of consistent rows times a Gaussian of the angle's standard error
+# against 2 deg (`vision.bisect`): 0.5 is e.g. all rows consistent and a ~2.4 deg error.
+MIN_QUALITY = 0.5
+# The 4-degree accuracy the rearfoot angle must reach: within it the two sources agree.
+AGREE_DEG = 4.0
+
+
+@dataclass(frozen=True)
+class ImageFrontal:
+    """Conditioned image series on the landmarks' times, with what was measured."""
+
+    rearfoot_deg: dict[str, np.ndarray]  # side -> (T,)
+    obliquity_deg: np.ndarray  # (T,), + = right side lower, not yet against a reference
+    measured: dict[str, float]  # series -> share of frames with a usable measurement
+
+    @property
+    def has_rearfoot(self) -> bool:
+        return any(np.isfinite(v).any() for v in self.rearfoot_deg.values())
+
+    @property
+    def has_pelvis(self) -> bool:
+        return bool(np.isfinite(self.obliquity_deg).any())
+
+
+def _condition(values: np.ndarray, quality: np.ndarray, L: Landmarks) -> np.ndarray:
+    v = np.where(quality >= MIN_QUALITY, values, np.nan)
+    ok = np.isfinite(v)
+    med = median_filter(np.where(ok, v, 0.0), size=3, mode="nearest")
+    count = median_filter(ok.astype(float), size=3, mode="nearest")
+    v = np.where(ok & (count > 0.5), med, np.nan)  # a median over mostly measured frames
+    return signals.lowpass(signals.bridge_gaps(v, L.t), L.fs)
+
+
+def condition(frontal: FrontalSeries, L: Landmarks) -> ImageFrontal:
+    """The image series on the landmarks' times, gated by quality and filtered."""
+    f = frontal.at(L.t)
+    rear = {s: _condition(f.rearfoot_deg[s], f.rearfoot_quality[s], L) for s in SIDES}
+    obl = _condition(f.pelvic_obliquity_deg, f.pelvic_quality, L)
+    measured = {f"rearfoot_{s}": float(np.mean(f.rearfoot_quality[s] >= MIN_QUALITY)) for s in SIDES}
+    measured["pelvis"] = float(np.mean(f.pelvic_quality >= MIN_QUALITY))
+    return ImageFrontal(rear, obl, measured)
+
+
+def combine_rearfoot(image: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, float | None]:
+    """(T,) rearfoot angle from both sources, and the share of frames with both that disagree
+    (None when they never overlap)."""
+    both = np.isfinite(image) & np.isfinite(landmarks)
+    agree = both & (np.abs(image - landmarks) <= AGREE_DEG)
+    out = np.where(np.isfinite(image), image, landmarks)
+    out = np.where(agree, 0.5 * (image + landmarks), out)
+    return out, (float(1.0 - agree.sum() / both.sum()) if both.any() else None)

@@ -1,0 +1,92 @@
+"""Frontal-plane angles from the frames of a video: rearfoot and pelvis per frame.
+
+Runs beside the pose stage (it needs the pixels): each frame's legs are located by the pose
+track's knee and ankle landmarks, or, in a close-up where the pose model found no body, by
+`closeup.find_legs`; the pelvis by the hip landmarks. Crops are small, so this costs a
+fraction of the pose model (see benchmarks/frontal_speed.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+import cv2
+import numpy as np
+
+from gait import landmarks as lm
+from gait.capture.video import open_source
+from gait.recording.posetrack import PoseTrack
+from gait.vision.closeup import find_legs
+from gait.vision.pelvis import measure_pelvis
+from gait.vision.rearfoot import measure_leg
+from gait.vision.series import SIDES, FrontalSeries
+
+# A close-up is measured on the frame scaled to this width: its shins are then ~35 px wide and
+# ~180 px long, more than a 720p full-body frame gives them (~25 x 125 px), where the
+# accuracy was measured, at a fifth of the cost of full 1280 px (the pair search grows with
+# the cube of the scale).
+CLOSEUP_WIDTH = 640
+KNEE = {"left": lm.LEFT_KNEE, "right": lm.RIGHT_KNEE}
+ANKLE = {"left": lm.LEFT_ANKLE, "right": lm.RIGHT_ANKLE}
+
+
+def _track_legs(px: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """side -> (knee, ankle) from one frame's landmark pixels (33, 2), where both are found."""
+    return {s: (px[KNEE[s]], px[ANKLE[s]]) for s in SIDES if np.isfinite(px[[KNEE[s], ANKLE[s]]]).all()}
+
+
+def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack | None = None,
+                   framing: str = "body") -> FrontalSeries:  # fmt: skip
+    """Per-frame rearfoot angles and pelvic obliquity of (time, BGR frame) pairs.
+
+    `framing="body"` locates the legs and the pelvis with `track` (frame i of the frames is
+    frame i of the track); `"legs"` finds the legs in each frame itself and leaves the
+    pelvis unmeasured (a close-up does not show it).
+    """
+    if framing not in ("body", "legs"):
+        raise ValueError(f"framing must be 'body' or 'legs', not {framing!r}")
+    if framing == "body" and track is None:
+        raise ValueError("framing 'body' needs the pose track that locates the legs")
+    view = track.view if track is not None else "posterior"
+    pixels = track.pixels.astype(np.float64) if track is not None else np.empty((0, lm.N_LANDMARKS, 2))
+    t: list[float] = []
+    rear = {s: [] for s in SIDES}
+    rear_q = {s: [] for s in SIDES}
+    pelvis, pelvis_q = [], []
+    for i, (time, image) in enumerate(frames):
+        t.append(time)
+        in_track = i < len(pixels)
+        if framing == "legs" and image.shape[1] > CLOSEUP_WIDTH:
+            image = cv2.resize(image, None, fx=CLOSEUP_WIDTH / image.shape[1], fy=CLOSEUP_WIDTH / image.shape[1],
+                               interpolation=cv2.INTER_AREA)  # fmt: skip
+        legs = find_legs(image) if framing == "legs" else _track_legs(pixels[i]) if in_track else {}
+        for side in SIDES:
+            found = measure_leg(image, *legs[side], side) if side in legs else None
+            rear[side].append(found.angle_deg if found else np.nan)
+            rear_q[side].append(found.quality if found else 0.0)
+        line = None
+        if framing == "body" and in_track:
+            hips = pixels[i, [lm.LEFT_HIP, lm.RIGHT_HIP]]
+            if np.isfinite(hips).all():
+                line = measure_pelvis(image, hips[0], hips[1], view)
+        pelvis.append(line.obliquity_deg if line else np.nan)
+        pelvis_q.append(line.quality if line else 0.0)
+    arr = lambda v: np.asarray(v, dtype=np.float64)  # noqa: E731
+    return FrontalSeries(arr(t), {s: arr(rear[s]) for s in SIDES}, {s: arr(rear_q[s]) for s in SIDES},
+                         arr(pelvis), arr(pelvis_q), framing)  # fmt: skip
+
+
+def measure_video(video: str | os.PathLike, track: PoseTrack | None = None, framing: str = "body",
+                  progress: Callable[[int, int | None], None] | None = None) -> FrontalSeries:  # fmt: skip
+    """`measure_frames` over a video file, streamed; the series is on the track's times
+    when a track is given (the video's own frame times otherwise)."""
+    with open_source(video) as source:
+        def frames() -> Iterable[tuple[float, np.ndarray]]:
+            for frame in source:
+                yield frame.t, frame.image
+                if progress:
+                    progress(frame.index + 1, source.frame_count)
+
+        series = measure_frames(frames(), track, framing)
+    return series.at(track.t) if track is not None else series

@@ -1,0 +1,75 @@
+"""Pelvic obliquity from a frontal image: the tilt of the waistband.
+
+A pose model's hip landmarks follow the thighs, not the pelvis (DESIGN.md, "What landmarks
+alone can and cannot carry"). The waistband (a belt, or the top edge of shorts or tights)
+sits on the iliac crests and tilts with the pelvis, so its lower edge is the image cue: the
+lowest long near-horizontal edge above the hip joints. Higher edges (a shirt's hem, a belt's
+upper edge that the shirt may cover) hang from the trunk, which stays level when the pelvis
+drops.
+
+Seen from behind, the band's back half bows up in the middle (the pelvis tilts ~10 deg
+forward) and any obliquity shifts the bow sideways, so a line through the part inside the
+box reads ~10 % flat at a 10-degree drop on the walker (only the band's far ends, next to
+the hanging arms, would give it all); ~1 deg at the drops that matter.
+
+The hips' landmarks only say where to look and how large the pelvis is: the hip-joint
+distance d sets the search box, from d above the hip line down to 0.1 d above it (a belt on
+the iliac crests sits ~0.45 d above the hip joints: crest ~8 cm above the joint centres,
+joints ~17.5 cm apart; Winter 2009), and 0.75 d either side of their midpoint (the pelvis
+outline is ~1.85 d wide, so the box stays inside it and off the hanging arms).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gait.vision.bisect import SE_REF_DEG, colour_gradient_y, edge_chains, robust_line
+
+BOX_ABOVE, BOX_BELOW, BOX_HALF_WIDTH = 1.0, 0.1, 0.75  # in hip-joint distances
+# A waistband runs across the body: its chain must cover this share of the box's columns.
+MIN_COVERAGE = 0.6
+
+
+@dataclass(frozen=True)
+class PelvisLine:
+    """The waistband's lower edge in one frame."""
+
+    obliquity_deg: float  # + = the subject's right side lower
+    y: float  # frame row of the line at the box's centre
+    quality: float  # 0..1
+
+
+def measure_pelvis(frame: np.ndarray, left_hip: np.ndarray, right_hip: np.ndarray, view: str = "posterior") -> PelvisLine | None:
+    """The waistband line of a BGR frame, located by the hip landmarks (px)."""
+    d = float(np.hypot(*(right_hip - left_hip)))
+    if not np.isfinite(d) or d < 10:  # under 10 px the band is a few pixels long
+        return None
+    h, w = frame.shape[:2]
+    mid = 0.5 * (left_hip + right_hip)
+    x0, x1 = int(max(mid[0] - BOX_HALF_WIDTH * d, 0)), int(min(mid[0] + BOX_HALF_WIDTH * d, w))
+    y0, y1 = int(max(mid[1] - BOX_ABOVE * d, 0)), int(min(mid[1] - BOX_BELOW * d, h))
+    if x1 - x0 < 10 or y1 - y0 < 5:
+        return None
+    gy = colour_gradient_y(frame[y0:y1, x0:x1])
+    found = edge_chains(gy.T)  # horizontal edges are vertical chains of the transposed patch
+    if found is None:
+        return None
+    starts, rows, keep, _ = found
+    coverage = keep.mean(axis=1)
+    long = np.flatnonzero(coverage >= MIN_COVERAGE)
+    if len(long) == 0:
+        return None
+    k = long[np.argmax(starts[long])]  # the lowest long edge
+    cols = np.arange(x1 - x0, dtype=np.float64)
+    a, b, inliers, rms = robust_line(cols, np.where(keep[k], rows[k], np.nan))
+    if not np.isfinite(b):
+        return None
+    spread = np.sqrt(np.sum((cols[inliers] - cols[inliers].mean()) ** 2))
+    se = float(np.degrees(max(rms, 0.3) / spread))
+    quality = float(inliers.mean() * np.exp(-0.5 * (se / SE_REF_DEG) ** 2))
+    # Posterior: the subject's right is image right, so a line falling to the right (b > 0,
+    # y down) has the right side lower. Anterior: mirrored.
+    sign = 1.0 if view == "posterior" else -1.0
+    return PelvisLine(float(sign * np.degrees(np.arctan(b))), float(y0 + a), quality)
