@@ -51,13 +51,16 @@ def symmetry_figure(metrics: Mapping) -> Figure | None:
     for ax, (label, left, right, unit, band) in zip(axes, rows):
         values = [left, right] + (list(band) if band else [])
         lo, hi = min(values), max(values)
-        pad = 0.15 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.1
+        # At least +-5 % of the values' size around them: near-equal sides should look equal,
+        # not be zoomed until a millisecond fills the panel.
+        pad = max(0.15 * (hi - lo), 0.05 * max(abs(lo), abs(hi)), 1e-3)
         if band:
             ax.axvspan(*band, color=BAND_COLOUR, alpha=0.25, lw=0, zorder=0)
         ax.plot([left, right], [0, 0], color="#bbbbbb", lw=2, zorder=1)
         for side, value in (("left", left), ("right", right)):
             ax.plot(value, 0, "o", color=SIDE_COLOURS[side], ms=9, zorder=2)
         ax.set_xlim(lo - pad, hi + pad)
+        ax.ticklabel_format(axis="x", useOffset=False, style="plain")
         ax.set_yticks([0], [f"{label} ({unit})"])
         ax.set_ylim(-1, 1)
         ax.spines[["left"]].set_visible(False)
