@@ -66,10 +66,12 @@ def test_events_within_one_frame_on_clean_tracks_of_a_default_walk(view):
 @pytest.mark.parametrize("noise", [0.0, 1.0])
 @pytest.mark.parametrize("view", VIEWS)
 def test_events_over_random_walks(view, noise):
-    """Measured over 8 random walks (cadence 95-125, speed 1.0-1.4 m/s, height 1.55-1.95 m):
-    heel strikes 6-27 ms early, all within one frame; toe offs -7..+44 ms, i.e. within one
-    frame for 6 of 8 walks and within 1.4 frames for all (Zeni's toe-off signal against the
-    walker's phase-defined toe off; see the report)."""
+    """Measured over 8 random walks (cadence 95-125, speed 1.0-1.4 m/s, height 1.55-1.95 m),
+    all four views, against the walker's foot-floor contact events: heel strikes 11-31 ms early
+    on clean tracks (Zeni's heel is farthest ahead just before it lands), 9-36 ms with 1 px
+    noise (99-100 % within one frame); toe offs -26..+17 ms on clean tracks, -31..+25 ms with
+    1 px noise, all within one frame (before the walker's contact was made geometric: toe offs
+    -7..+44 ms, 73 % within one frame)."""
     hs, to = [], []
     for seed in range(8):
         walk = random_walk(seed, 10.0)
@@ -79,8 +81,8 @@ def test_events_over_random_walks(view, noise):
     hs, to = np.concatenate(hs), np.concatenate(to)
     assert len(hs) > 80 and len(to) > 70
     assert np.mean(hs <= FRAME) >= 0.95, f"{np.mean(hs <= FRAME):.2%} of heel strikes within one frame"
-    assert np.max(hs) <= 1.5 * FRAME
-    assert np.max(to) <= 1.6 * FRAME, f"toe off max error {np.max(to) * 1000:.0f} ms"
+    assert np.mean(to <= FRAME) >= 0.95, f"{np.mean(to <= FRAME):.2%} of toe offs within one frame"
+    assert np.max(hs) <= 1.5 * FRAME and np.max(to) <= 1.5 * FRAME, (np.max(hs), np.max(to))
 
 
 @functools.lru_cache(maxsize=None)
@@ -125,9 +127,11 @@ def test_leg_length_difference_within_5_mm(view):
 
 
 def test_rearfoot_eversion_within_2_degrees_with_1px_noise():
-    """Measured over 16 random walks x 2 sides, 10-13 strides each: peak error +0.28 +- 0.89
-    deg, 94 % within 2 deg, max 2.46 deg; mean in stance within 1.9 deg (clean tracks: all
-    within 1 deg). The bound is met for 94 %, not for all; see the report."""
+    """Measured over 16 random walks x 2 sides, 10-13 strides each: peak error +0.31 +- 0.91
+    deg, 94 % within 2 deg, max 2.50 deg; mean in stance within 1.8 deg (clean tracks: all
+    within 0.8 deg). The bound is met for 94 %, not for all, and not for the walker's geometry:
+    the worst walks read 0.1-0.2 deg off on clean tracks and 2.0-2.5 deg with 1 px noise (the
+    heel-ankle segment is short); see the report."""
     peak, mean = [], []
     for seed in range(16):
         _, m, truth = _analyse(seed, "posterior", 1.0, duration_s=16.0)

@@ -69,7 +69,10 @@ def test_standing_phase_is_found(walk):
     m = analyze_track(walk.posetrack("posterior", noise_px=1.0), landmarks="true").metrics()
     start, end = m["pelvis"]["standing_s"]
     assert start == pytest.approx(0.0, abs=0.05)
-    assert 1.0 <= end <= walk.params.standing_s
+    # The walk's first ramp-up motions stay below the stillness tolerance (3 % of leg length)
+    # for a few frames, so the phase may end a little after the walker's declared standing;
+    # its effect on the reference is covered by the pelvic-drop and leg-length accuracy tests.
+    assert 1.0 <= end <= walk.params.standing_s + 0.25
 
 
 def test_too_short_a_walk_reports_missing_not_a_guess():

@@ -131,6 +131,35 @@ def test_events_fall_where_the_cycle_says(walk, fine):
             assert test(low[(fine.t >= t0) & (fine.t < t1)])
 
 
+def test_contact_is_geometric_and_on_the_declared_events(walk, fine):
+    """Heel sole on the floor at heel strike, both feet down in double support, the heel rising
+    over flat toes in terminal stance, the toes leaving at toe off, nothing below the floor,
+    toe clearance in mid-swing of the order of Winter 1992 (1.29 +- 0.45 cm)."""
+    ev, T, s = walk.events(), walk.stride_time, walk.params.stance_fraction
+    p = fine.points
+    everything = [n for n in walk.body.foot_points("left") if n != "heel_axis_top"]
+    for side in ("left", "right"):
+        low = np.min([p[f"{side}_{n}"][:, 2] for n in everything], axis=0)
+        heel_points = ("heel_axis_bottom", "sole_heel_medial", "sole_heel_lateral")
+        heel = np.min([p[f"{side}_{n}"][:, 2] for n in heel_points], axis=0)
+        toes = np.min([p[f"{side}_{n}"][:, 2] for n in ("sole_toe", "sole_hallux")], axis=0)
+        assert low.min() > -1e-6  # no point of the foot below the floor
+        hs = np.array([t for t in ev[side]["heel_strike"] if t > walk.steady_from + 0.01 and t < fine.t[-1] - 0.1])
+        to = np.array([t for t in ev[side]["toe_off"] if t > walk.steady_from + 0.01 and t < fine.t[-1] - 0.1])
+        at = lambda times, shift=0.0: np.searchsorted(fine.t, times + shift)  # noqa: E731
+        assert np.all(heel[at(hs)] < 0.003) and np.all(heel[at(hs, -0.03)] > heel[at(hs)])  # lands at heel strike
+        assert np.all(toes[at(to)] < 0.002) and np.all(toes[at(to, 0.03)] > 0.004)  # leaves at toe off
+        for t in to:  # terminal stance: heel up, toes flat on the floor
+            sel = (fine.t > t - 0.15 * T) & (fine.t < t - 0.05 * T)
+            assert heel[sel].min() > 0.01 and toes[sel].max() < 0.003
+        for t in hs:  # whole stance on the floor, mid-swing clear by 1-3 cm
+            stance = (fine.t >= t) & (fine.t <= t + s * T)
+            assert low[stance].max() < 0.004
+            swing = (fine.t > t - 0.3 * T) & (fine.t < t - 0.1 * T)
+            if swing.any() and fine.t[swing][0] > walk.steady_from:
+                assert 0.01 < low[swing].min() < 0.03
+
+
 def test_insole_force_cop_and_cpei():
     layout = insole_layout(16)
     cpei, sensor_cpei, medial = [], [], []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gait.simulate.params import SIDES
-from gait.simulate.walker import FACE, SIDE_SIGN, SUBTALAR_DROP, Body, Kinematics
+from gait.simulate.walker import FACE, MTP_HINGE, SIDE_SIGN, SUBTALAR_DROP, Body, Kinematics
 
 # BGR colours
 SKIN = (120, 150, 205)
@@ -130,12 +130,21 @@ def figure(k: Kinematics, i: int, body: Body, outfit: Outfit = Outfit()) -> list
         add(ellipsoid(knee, r, (-0.014 * s, 0, -0.13 * s), (0.052 * s, 0.05 * s, 0.11 * s), outfit.skin))
         add(capsule(ankle - r[:, 2] * 0.01 * s, ankle + r[:, 2] * 0.075 * s, 0.037 * s, outfit.sock))
 
-        o, r = fr[f"{side}_foot"]  # rearfoot frame: pivot under the ankle, everts with the heel
+        # The shoe in two parts: heel to the metatarsal heads on the rearfoot frame (pivot under
+        # the ankle, everts with the heel), the toe box on the toe frame (hinged at the
+        # metatarsal heads, level on the floor while the heel rises).
+        o, r = fr[f"{side}_foot"]
         lf, hw = body.foot_length, body.foot_width / 2
         back, sole = -0.25 * lf, -(body.ankle_height - SUBTALAR_DROP)
-        mid = back + 0.5 * lf
-        add(box(o, r, (mid, 0, sole + 0.011), (0.5 * lf + 0.008, hw + 0.006, 0.011), outfit.sole))
-        add(ellipsoid(o, r, (mid + 0.01, lat * 0.004, sole + 0.04), (0.5 * lf + 0.004, hw + 0.002, 0.045), outfit.shoe))
+        hinge = back + MTP_HINGE * lf
+        rear = hinge - back + 0.008  # sole length behind the hinge, with the heel's overhang
+        add(box(o, r, (hinge - rear / 2, 0, sole + 0.011), (rear / 2, hw + 0.006, 0.011), outfit.sole))
+        add(ellipsoid(o, r, ((back + hinge) / 2 + 0.0115, lat * 0.004, sole + 0.045),
+                      ((hinge - back) / 2 + 0.0055, hw + 0.002, 0.04), outfit.shoe))  # fmt: skip
         add(box(o, r, (back + 0.028, 0, sole + 0.05), (0.03, hw - 0.004, 0.034), outfit.counter))
         add(box(o, r, (back + 0.0, 0, sole + 0.05), (0.003, 0.006, 0.032), outfit.stripe))
+        o, r = fr[f"{side}_toes"]  # origin: the hinge on the sole
+        front = (1.0 - MTP_HINGE) * lf + 0.008  # toe box length ahead of the hinge
+        add(box(o, r, (front / 2, 0, 0.011), (front / 2, hw + 0.006, 0.011), outfit.sole))
+        add(ellipsoid(o, r, (front / 2 - 0.006, lat * 0.004, 0.03), (front / 2 + 0.002, hw + 0.002, 0.026), outfit.shoe))
     return shapes

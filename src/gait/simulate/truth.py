@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 SCHEMA = "gait.truth/1"
 GRID_S = 0.002
+EVENTS_DEFINITION = (
+    "foot-floor contact, as a force plate sees it: heel_strike = the heel's sole reaches the floor, "
+    "toe_off = the toes' sole leaves it. From the first steady stride on the walker's geometry puts "
+    "contact at these times (within ~1 mm); the ramp-up stride after standing is approximate."
+)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -111,7 +116,9 @@ def frame_angles(walk: Walk, k: Kinematics) -> dict:
     pts = k.points
     out: dict = {
         "t": np.round(k.t, 6).tolist(),
-        "pelvic_obliquity_deg": np.round(pelvic_obliquity_from_hips(pts["left_hip"], pts["right_hip"]), 4).tolist(),
+        # + 0.0 turns a -0.0 left by floating-point noise into 0.0 (byte-stable JSON)
+        "pelvic_obliquity_deg": (np.round(pelvic_obliquity_from_hips(pts["left_hip"], pts["right_hip"]), 4)
+                                 + 0.0).tolist(),
     }
     per_side: dict[str, dict[str, list]] = {}
     for side in SIDES:
@@ -128,7 +135,7 @@ def frame_angles(walk: Walk, k: Kinematics) -> dict:
             "ankle_dorsiflexion_deg": k.angles[f"{side}_ankle_dorsiflexion"],
         }  # fmt: skip
     for key in per_side["left"]:
-        out[key] = {side: np.round(per_side[side][key], 4).tolist() for side in SIDES}
+        out[key] = {side: (np.round(per_side[side][key], 4) + 0.0).tolist() for side in SIDES}
     out["stance"] = {side: k.stance(side).astype(int).tolist() for side in SIDES}
     return out
 
@@ -177,6 +184,7 @@ def walk_truth(walk: Walk, view: str | None, layout: InsoleLayout | None, noise_
         "standing_s": [0.0, p.standing_s],
         "steady_from_s": round(walk.steady_from, 6),
         "events": walk.events(),
+        "events_definition": EVENTS_DEFINITION,
         "params": p.to_json(),
         "seed": walk.seed,
     }

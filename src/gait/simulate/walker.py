@@ -9,6 +9,10 @@ Everything is a vectorised function of time. The chain, per leg, from the pelvis
     foot     R_m  = R_sh Rz(toe-out) Ry(-dorsiflexion)        (talus: the ankle joint)
     rearfoot R_ft = R_m Rx(eversion), about the foot's long (AP) axis through a pivot 2 cm
              under the ankle, so the heel, the heel landmark and the shoe swing with it.
+    toes     R_toe = R_ft Ry(-mtp extension), hinged on the sole under the first metatarsal
+             head (72 % of foot length); the toes extend just enough to stay level, never
+             pointing into the floor, so they lie flat while the heel rises (forefoot rocker)
+             and carry `sole_toe`, `sole_hallux` and the `foot_index` landmark.
 
 The leg's frontal angle is solved so each ankle stays on its line of progression (step
 width), so the pelvis can tilt (obliquity, leg-length difference) while the feet stay put.
@@ -18,10 +22,21 @@ does not mix in). The pelvis height puts the lowest sole point on the floor; its
 position follows from the stance foot's contact point staying put on the ground (on a
 treadmill: moving back with the belt). The hip curve's amplitude is scaled so the walk has
 the requested speed at the requested cadence.
+
+Contact is geometric and falls on the gait-cycle clock's events (`_closure_tables`): in each
+double support small knee, ankle, hip and toe corrections to the normative curves keep both
+feet on the floor without sliding, so the leading heel's sole lands at the declared heel
+strike (heel rocker to foot flat), the heel rises in terminal stance while the forefoot and
+toes stay flat, the foot rolls onto the toe tip in pre-swing (toe rocker; Perry & Burnfield
+2010, ch. 3) and the toes leave the floor at the declared toe off. On the default walk the
+corrections stay within a few degrees (largest: toe tilt onto the tip ~8-15 deg and hip
+~+5 deg, knee ~-3 deg at toe off); minimum toe clearance in mid-swing is ~2 cm (Winter 1992,
+Phys Ther 72:45-53: 1.29 +- 0.45 cm).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -52,6 +67,9 @@ HIP_JOINT_WIDTH = 0.10  # between hip joint centres (~17.5 cm for 1.75 m)
 SHOULDER_WIDTH = 0.20  # between shoulder joint centres
 SHOE_SOLE = 0.02  # m under the foot
 SUBTALAR_DROP = 0.02  # eversion pivot below the ankle joint centre
+MTP_HINGE = 0.72  # toe (metatarsophalangeal) hinge, share of foot length from the back of the heel
+TOE_POINTS = ("sole_toe", "sole_hallux", "foot_index")  # points carried by the toe segment
+TOE_SMOOTH = 3.0  # deg: the toes' "stay level" rule is a smooth max(0, .) of this width
 
 STEP_WIDTH = 0.08  # m between the feet's lines of progression (Perry & Burnfield 2010, ch. 2)
 PELVIC_YAW = 4.0  # deg, +- (Perry & Burnfield 2010, ch. 8)
@@ -60,6 +78,11 @@ LATERAL_SWAY = 0.02  # m, +- toward the stance side (Perry & Burnfield 2010, ch.
 HEEL_STRIKE_INVERSION = -2.0  # deg: calcaneus slightly inverted at contact and in swing
 ARM_SWING = 0.6  # shoulder flexion per degree of opposite hip flexion
 SWING_KNEE_EXTRA = 6.0  # deg of extra mid-swing knee flexion (toe clearance of a rigid foot)
+CLOSURE_ANKLE_WEIGHT = 2.0  # ankle against knee in the contact closure (2: an ankle degree costs 1/4)
+CLOSURE_HIP_WEIGHT = 1.0  # hips keep the step's length while both feet are down
+CLOSURE_TOE_WEIGHT = 6.0  # toes rolling onto their tip (toe rocker) are the first to give
+FADE_OUT_STANCE, FADE_IN_STANCE = 0.15, 0.15  # cycle shares over which closure corrections fade
+FADE_OUT_SWING, FADE_IN_SWING = 0.25, 0.12
 SWING_CLEARANCE_GAIN = 1.0  # extra mid-swing knee flexion per degree of swing-side pelvic drop
 
 
@@ -115,9 +138,14 @@ class Body:
             "sole_heel_back": (back + 0.004, 0.0, sole + 0.008),
             "sole_mtp1": (back + 0.72 * lf, -s * 0.85 * hw, sole),
             "sole_mtp5": (back + 0.64 * lf, s * 0.85 * hw, sole),
-            "sole_toe": (back + 0.99 * lf, -s * 0.3 * hw, sole + 0.004),
+            "sole_toe": (back + 0.99 * lf, -s * 0.3 * hw, sole),
+            "sole_hallux": (back + 0.93 * lf, -s * 0.8 * hw, sole),
         }
         return {k: np.asarray(v) for k, v in pts.items()}
+
+    def mtp_hinge(self) -> np.ndarray:
+        """The toe hinge's point on the sole (rearfoot frame); its axis is the frame's y axis."""
+        return np.array([(MTP_HINGE - 0.25) * self.foot_length, 0.0, -(self.ankle_height - SUBTALAR_DROP)])
 
     def sole_point(self, side: str, along: np.ndarray, lateral: np.ndarray) -> np.ndarray:
         """(..., 3) rearfoot-frame points on the sole: `along` 0..1 heel->toe, `lateral` m (+ lateral)."""
@@ -138,6 +166,36 @@ FACE = {
     "mouth_left": (0.090, 0.024, -0.045), "mouth_right": (0.090, -0.024, -0.045),
 }  # fmt: skip
 HAND_POINTS = {"pinky": (-0.022, 0.0, -0.075), "index": (0.024, -0.004, -0.082), "thumb": (0.036, -0.012, -0.038)}
+
+
+def _atan2(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """np.arctan2 through the C library, element by element: NumPy's SIMD arctan2 can differ in
+    the last bit with the arrays' memory alignment, and the contact closure would carry that
+    into byte-different truth files."""
+    return _ATAN2(y, x).astype(np.float64)
+
+
+_ATAN2 = np.frompyfunc(math.atan2, 2, 1)
+
+
+def _fade(q: np.ndarray, values: np.ndarray, s: float) -> np.ndarray:
+    """A closure correction over one side's phase q (sorted, 0..1), set inside its double
+    supports ([0, s - 0.5] leading, [0.5, s] trailing), faded in and out around them."""
+    def at(q0: float) -> float:
+        return float(np.interp(q0, q, values))
+
+    lead_end, trail_start, trail_end = s - 0.5, 0.5, s
+    out = np.where((q <= lead_end + 1e-12) | ((q >= trail_start - 1e-12) & (q <= trail_end + 1e-12)), values, 0.0)
+    out = out + at(lead_end) * (q > lead_end + 1e-12) * (1 - smoothstep((q - lead_end) / FADE_OUT_STANCE))
+    out = out + at(trail_start) * (q < trail_start - 1e-12) * smoothstep(1 - (trail_start - q) / FADE_IN_STANCE)
+    # After toe off the corrections keep their rate for a while (a kink there would slow the
+    # foot's launch into swing), then fade: a cubic Hermite from (value, slope) to (0, 0).
+    u = np.clip((q - trail_end) / FADE_OUT_SWING, 0.0, 1.0)
+    slope = (at(trail_end) - at(trail_end - 0.01)) / 0.01 * FADE_OUT_SWING
+    hermite = at(trail_end) * (1 - 3 * u**2 + 2 * u**3) + slope * (u - 2 * u**2 + u**3)
+    out = out + (q > trail_end + 1e-12) * hermite
+    out = out + at(0.0) * (q > trail_end + 1e-12) * smoothstep(1 - (1.0 - q) / FADE_IN_SWING)
+    return out
 
 
 def smoothstep(x: np.ndarray) -> np.ndarray:
@@ -219,6 +277,8 @@ class Walk:
 
     def __post_init__(self) -> None:
         self.body = Body.from_params(self.params)
+        self._closure_q = np.array([0.0, 0.5])
+        self._closure = {side: (np.zeros(2),) * 4 for side in SIDES}
         self.amplitude = self._calibrate_amplitude()
         self._grid_t, self._grid_x = self._forward_position()
 
@@ -253,7 +313,9 @@ class Walk:
 
     def events(self) -> dict[str, dict[str, list[float]]]:
         """Heel strikes and toe offs per side after standing, seconds (left heel strikes at
-        whole cycles, the right half a cycle later; toe off at the stance fraction)."""
+        whole cycles, the right half a cycle later; toe off at the stance fraction). These are
+        foot-floor contact events: the contact closure puts the heel's sole on the floor and
+        the toes' sole off it at these times (steady strides)."""
         T, s, t0, end = self.stride_time, self.params.stance_fraction, self.walk_start, self.params.duration_s
         k = np.arange(0, int(np.ceil((end - t0) / T)) + 2)
         out = {}
@@ -296,12 +358,21 @@ class Walk:
         drop_r = self.params.right.pelvic_drop_deg * bump(ph["right"] / 0.5, 2.0, 3.0)
         return self.body.static_obliquity_deg + e * (drop_l - drop_r)
 
-    def _chain(self, t: np.ndarray, amplitude: float, steady: bool = False) -> Kinematics:
-        """The model with the pelvis centre at x = 0 and the floor unset (pelvis at z = 0)."""
+    def _chain(self, t: np.ndarray, amplitude: float, steady: bool = False,
+               closure: dict[str, tuple[np.ndarray, ...]] | None = None) -> Kinematics:  # fmt: skip
+        """The model with the pelvis centre at x = 0 and the floor unset (pelvis at z = 0).
+
+        `closure` gives per side the knee, ankle, toe and hip corrections (deg) at `t`; by default those
+        of this walk's contact closure (`_closure_tables`), scaled by the envelope.
+        """
         p, b = self.params, self.body
         t = np.atleast_1d(np.asarray(t, dtype=np.float64))
         e = np.ones_like(t) if steady else self.envelope(t)
         ph = self.phases(t)
+        if closure is None:
+            ramp = e**3  # the tables are for the steady walk; while it builds up they barely apply
+            closure = {side: tuple(ramp * np.interp(ph[side], self._closure_q, table, period=1.0)
+                                   for table in self._closure[side]) for side in SIDES}  # fmt: skip
         ev = self.eversion(t, e)
         obl = self.obliquity(t, e)
         pl = ph["left"]
@@ -322,14 +393,14 @@ class Walk:
             s, sp = SIDE_SIGN[side], p.side(side)
             other = "right" if side == "left" else "left"
             w = self._warp(ph[side])
-            hip = hip_curves[side]
+            hip = hip_curves[side] + closure[side][3]
             # Swing clearance: the rigid model foot needs a little more knee flexion in
             # mid-swing than the mean curve, and a dropped swing-side hip more still, as
             # people do (Perry & Burnfield 2010, ch. 8).
             swing_u = (ph[side] - p.stance_fraction) / (1 - p.stance_fraction)
             clearance = SWING_KNEE_EXTRA + SWING_CLEARANCE_GAIN * max(p.side(other).pelvic_drop_deg, 0.0)
-            knee = e * (normative.evaluate(normative.KNEE, w) + clearance * bump(swing_u, 3.0, 2.0))
-            ankle = e * normative.evaluate(normative.ANKLE, w)
+            knee = e * (normative.evaluate(normative.KNEE, w) + clearance * bump(swing_u, 3.0, 2.0)) + closure[side][0]
+            ankle = e * normative.evaluate(normative.ANKLE, w) + closure[side][1]
             hip_c = apply(r_p, (0.0, s * b.hip_width / 2, 0.0)) + origin
             r_in = mul(rot_z(-s * sp.hip_internal_rotation_deg * DEG + 0 * t), rot_y(-hip * DEG))
             r_sh_in = mul(r_in, rot_y(knee * DEG))
@@ -347,10 +418,23 @@ class Walk:
             r_ft = mul(r_m, rot_x(s * ev[side] * DEG))
             frames[f"{side}_thigh"] = (hip_c, r_th)
             frames[f"{side}_shank"] = (knee_c, r_sh)
+            # Toes: hinged at the metatarsal heads; they extend (bend up) just enough to stay level
+            # (never pointing into the floor), so they lie flat while the heel rises.
+            level = _atan2(-r_ft[:, 2, 0], r_ft[:, 2, 2])
+            width = TOE_SMOOTH * DEG
+            mtp = 0.5 * (level + np.sqrt(level**2 + width**2)) - closure[side][2] * DEG
+            hinge = b.mtp_hinge()
+            hinge_c = pivot + apply(r_ft, hinge)
+            r_toe = mul(r_ft, rot_y(-mtp))
             frames[f"{side}_foot"] = (pivot, r_ft)
+            frames[f"{side}_toes"] = (hinge_c, r_toe)
             points[f"{side}_hip"], points[f"{side}_knee"], points[f"{side}_ankle"] = hip_c, knee_c, ankle_c
             for name, xyz in b.foot_points(side).items():
-                points[f"{side}_{name}"] = pivot + apply(r_ft, xyz)
+                if name in TOE_POINTS:
+                    points[f"{side}_{name}"] = hinge_c + apply(r_toe, xyz - hinge)
+                else:
+                    points[f"{side}_{name}"] = pivot + apply(r_ft, xyz)
+            angles[f"{side}_mtp_extension"] = mtp / DEG
             angles[f"{side}_hip_flexion"], angles[f"{side}_knee_flexion"] = hip, knee
             angles[f"{side}_ankle_dorsiflexion"], angles[f"{side}_rearfoot_eversion"] = ankle, ev[side]
         # Trunk upright and counter-rotating against the pelvis; head facing forward.
@@ -381,6 +465,80 @@ class Walk:
         return Kinematics(t, points, frames, angles, ph, e, p.stance_fraction)
 
     # ---- placing the body on the floor ----------------------------------------------
+    def _supports(self, k: Kinematics) -> dict[str, np.ndarray]:
+        """Per side, the height the chain must be lifted for that foot's lowest sole point to
+        touch the floor (m)."""
+        names = [n for n in self.body.foot_points("left") if n.startswith("sole_")] + ["heel_axis_bottom"]
+        return {side: -np.min([k.points[f"{side}_{n}"][:, 2] for n in names], axis=0) for side in SIDES}
+
+    def _closure_tables(self, amplitude: float) -> None:
+        """Knee and ankle corrections that make both feet touch the floor in double support.
+
+        Joint-angle curves from the literature and a body's segment lengths do not close the
+        loop floor - trailing foot - pelvis - leading foot - floor by themselves: with them
+        alone the leading heel hangs above the floor at heel strike and the trailing forefoot
+        leaves it well before toe off. In each double support (heel strike of one foot to toe
+        off of the other) this solves, at every instant, for the smallest knee and ankle
+        corrections (least squares, knee weighted over ankle) that give both feet the same
+        support height, so the leading heel lands at the declared heel strike and the trailing
+        toes leave at the declared toe off. Outside double support the corrections fade in
+        (terminal swing, terminal stance) and out (mid-stance, early swing) smoothly. The
+        tables are per side, over that side's own phase, for the steady walk.
+        """
+        s, T = self.params.stance_fraction, self.stride_time
+        grid = np.unique(np.concatenate([np.arange(240) / 240, [s - 0.5, 0.5, s]]))
+        t = self.walk_start + T * (1.0 + grid)  # left phase = grid
+        windows = (grid <= s - 0.5 + 1e-12) | ((grid >= 0.5 - 1e-12) & (grid <= s + 1e-12))
+        sigma2 = np.array([1.0, CLOSURE_ANKLE_WEIGHT**2, CLOSURE_TOE_WEIGHT**2, CLOSURE_HIP_WEIGHT**2] * 2)
+        n_dof = len(sigma2)
+        x = np.zeros((n_dof, len(grid)))  # per side: knee, ankle, toe tilt, hip (deg)
+        lead_left = grid <= s - 0.5 + 1e-12
+        start = {True: 0, False: int(np.argmin(np.abs(grid - 0.5)))}
+
+        def residuals(xx: np.ndarray) -> np.ndarray:
+            corr = {side: tuple(xx[4 * i : 4 * i + 4]) for i, side in enumerate(SIDES)}
+            k = self._chain(t, amplitude, steady=True, closure=corr)
+            sup = self._supports(k)
+            heel = {sd: (k.points[f"{sd}_sole_heel_medial"][:, 0] + k.points[f"{sd}_sole_heel_lateral"][:, 0]) / 2
+                    for sd in SIDES}  # fmt: skip
+            tip = {sd: (k.points[f"{sd}_sole_toe"][:, 0] + k.points[f"{sd}_sole_hallux"][:, 0]) / 2 for sd in SIDES}
+            gap = np.where(lead_left, heel["left"] - tip["right"], heel["right"] - tip["left"])
+            return np.stack([sup["left"] - sup["right"], gap])
+
+        h = 0.25
+        target = None
+        for _ in range(8):
+            r = residuals(x)
+            if target is None:  # the step as it is at heel strike stays put until toe off
+                target = np.where(lead_left, r[1, start[True]], r[1, start[False]])
+            r[1] -= target
+            g = np.stack([(residuals(x + h * np.eye(n_dof)[d][:, None]) - r - np.stack([0 * target, target])) / h
+                          for d in range(n_dof)], axis=-1)  # (2, N, dof)  # fmt: skip
+            # Minimum-norm step of the linearised constraints, weighted by sigma2, written out
+            # element by element (a 2x2 solve per instant) so it is bit-for-bit reproducible.
+            gw = g * sigma2
+            a00, a01, a11 = (np.zeros(len(grid)) for _ in range(3))
+            for d in range(n_dof):
+                a00 += gw[0, :, d] * g[0, :, d]
+                a01 += gw[0, :, d] * g[1, :, d]
+                a11 += gw[1, :, d] * g[1, :, d]
+            a00, a11 = a00 + 1e-9, a11 + 1e-9
+            det = a00 * a11 - a01 * a01
+            lam0 = (a11 * r[0] - a01 * r[1]) / det
+            lam1 = (a00 * r[1] - a01 * r[0]) / det
+            step = -(gw[0] * lam0[:, None] + gw[1] * lam1[:, None]).T
+            x += np.where(windows, np.clip(step, -5.0, 5.0), 0.0)
+            x[[2, 6]] = np.maximum(x[[2, 6]], 0.0)  # toes tilt down onto their tip, never up
+        # Own-phase tables: the left's phase is the grid, the right's is half a cycle on.
+        q_right = np.mod(grid - 0.5, 1.0)
+        order = np.argsort(q_right, kind="stable")
+        tables = {"left": (grid, x[:4]), "right": (q_right[order], x[4:, order])}
+        self._closure_q = grid
+        self._closure = {}
+        for side in SIDES:
+            q, vals = tables[side]
+            self._closure[side] = tuple(np.interp(grid, q, _fade(q, v, s), period=1.0) for v in vals)
+
     def _contact_velocity(self, k: Kinematics, dt: float) -> np.ndarray:
         """Forward velocity of the pelvis that keeps the loaded contact points still (m/s)."""
         s = self.params.stance_fraction
@@ -393,11 +551,16 @@ class Walk:
             lf, fw = 1000 * self.body.foot_length, 1000 * self.body.foot_width
             cx, cy = cop_path(along, ev, lf, fw)
             origin, r_ft = k.frames[f"{side}_foot"]
+            hinge_c, r_toe = k.frames[f"{side}_toes"]
             local = self.body.sole_point(side, cy / lf, cx / 1000.0)
+            on_toes = (cy / lf > MTP_HINGE)[:, None]
+            hinge = self.body.mtp_hinge()
+            lab = np.where(on_toes, hinge_c + apply(r_toe, local - hinge), origin + apply(r_ft, local))
             # Velocity of the material point of the sole under the CoP (not of the CoP itself,
-            # which travels along a foot that is flat on the floor).
-            moving = np.gradient(origin + apply(r_ft, local), dt, axis=0)
-            vx = (moving - apply(r_ft, np.gradient(local, dt, axis=0)))[:, 0]
+            # which travels along a foot that is flat on the floor), on the toes past the hinge.
+            sliding = np.where(on_toes, apply(r_toe, np.gradient(local, dt, axis=0)),
+                               apply(r_ft, np.gradient(local, dt, axis=0)))  # fmt: skip
+            vx = (np.gradient(lab, dt, axis=0) - sliding)[:, 0]
             w = k.envelope * grf_shape(u, s) + (1 - k.envelope) * 0.5
             num += w * vx
             den += w
@@ -409,10 +572,13 @@ class Walk:
         n = 400
         t = self.walk_start + T + np.arange(n) * T / n
         amp = self.params.speed_mps / 1.2
-        for _ in range(4):
+        for i in range(5):
+            if i >= 2:  # the closure changes the speed by a few per cent: settle without it first
+                self._closure_tables(amp)
             k = self._chain(t, amp, steady=True)
             v = float(np.mean(self._contact_velocity(k, T / n)))
             amp *= self.params.speed_mps / v
+        self._closure_tables(amp)
         if not 0.45 <= amp <= 1.8:
             raise GaitError(
                 f"{self.params.speed_mps:g} m/s at {self.params.cadence_spm:g} steps/min needs "
@@ -436,17 +602,9 @@ class Walk:
     def kinematics(self, t: np.ndarray) -> Kinematics:
         """The model at times `t` (s) in the lab frame, feet on the floor."""
         k = self._chain(t, self.amplitude)
-        # The lowest sole point touches the floor. Toes bend at the metatarsal heads under
-        # load and while they leave the ground, so a toe tip counts only from mid-swing.
-        lows = []
-        s = self.params.stance_fraction
-        for side in SIDES:
-            toe_free = k.phase[side] < s + 0.3 * (1 - s)
-            for name in self.body.foot_points(side):
-                if name.startswith("sole_"):
-                    z = k.points[f"{side}_{name}"][:, 2]
-                    lows.append(np.where(toe_free, np.inf, z) if name == "sole_toe" else z)
-        lift = -np.min(np.stack(lows), axis=0)
+        # The lowest sole point touches the floor; the contact closure makes both feet touch
+        # it in double support.
+        lift = np.max(np.stack(list(self._supports(k).values())), axis=0)
         shift = np.stack([np.interp(k.t, self._grid_t, self._grid_x), np.zeros_like(k.t), lift], axis=-1)
         k.points = {n: v + shift for n, v in k.points.items()}
         k.frames = {n: (o + shift, r) for n, (o, r) in k.frames.items()}
