@@ -48,7 +48,15 @@ def stance_peaks(truth: dict, side: str, key: str, n: int) -> list[int]:
     return list(np.flatnonzero(sel)[np.argsort(value[sel])[::-1][:n]])
 
 
-@pytest.mark.parametrize("scene", [Scene(), ALT], ids=["default", "other clothes and room"])
+# Known defect (issue 8): since the walker's toes stay on the floor while the heel rises, the
+# swing shoe's sole passes beside the stance heel counter at peak eversion, and the heel line
+# locks onto it in 3 of 7 frames (22-30 deg off). Strict: this fails the suite once fixed.
+OVERLAP = pytest.mark.xfail(strict=True, reason="heel line locks onto the swing shoe's sole beside the stance heel")
+
+
+@pytest.mark.parametrize(
+    "scene", [pytest.param(Scene(), marks=OVERLAP), ALT], ids=["default", "other clothes and room"]
+)
 def test_rearfoot_bisection_reads_the_everted_heel_from_behind(walk, scene):
     w, truth, px = walk
     rng = np.random.default_rng(0)
@@ -78,6 +86,35 @@ def test_waistband_line_follows_the_pelvis_where_hip_landmarks_do_not(walk):
         assert true > 8 and line is not None and line.quality >= 0.5
         # Single frames at a ~10-degree drop; the band reads up to ~10-20 % flat (vision.pelvis).
         assert abs(line.obliquity_deg - true) < 2.5, (i, line.obliquity_deg, true)
+
+
+DARK = Scene(wall=(75, 75, 75), floor=(115, 115, 115), belt=(55, 55, 60),
+             outfit=Outfit(skin=(110, 140, 195), shirt=(60, 200, 220), shorts=(90, 40, 20), belt=(230, 230, 230),
+                           shoe=(35, 35, 35), counter=(120, 120, 120), stripe=(40, 200, 230), sole=(70, 70, 70)))  # fmt: skip
+
+
+# Known defect (issue 8): at drops near 10 deg the waistband edge search, which starts from
+# level lines, settles on the shirt's level hem above the tilted band and reads the drop low.
+# A search from tilted start lines fixes it at 1280x720 but offset 640x480 sessions by ~4 deg,
+# so it is not in yet. Strict: this fails the suite once fixed.
+@pytest.mark.xfail(strict=True, reason="edge search from level lines reads large drops low")
+@pytest.mark.parametrize("scene", [ALT, DARK], ids=["green room", "dark room"])
+def test_waistband_is_read_at_the_largest_drop_not_the_level_hem_above_it(walk, scene):
+    # Issue 8: chains started level reached only 2 px up or down, so a band tilted 10 deg
+    # across the ~80 px box was read only in its middle and the level shirt hem inside the
+    # band was taken: the image read ~0 deg in the frames of the largest drop.
+    w, truth, px = walk
+    rng = np.random.default_rng(2)
+    f = truth["frames"]
+    obl = np.asarray(f["pelvic_obliquity_deg"])
+    idx = [int(i) for i in np.argsort(obl)[::-1][:6:2]]  # the largest drops (~10 deg)
+    for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx, scene=scene)):
+        hips = px[i, [lm.LEFT_HIP, lm.RIGHT_HIP]] + rng.normal(0, 6.0, (2, 2))
+        line = measure_pelvis(frame, hips[0], hips[1])
+        assert obl[i] > 9 and line is not None and line.quality >= 0.5
+        # What remains is the band's bow (vision.pelvis): up to ~1.2 deg flat at 10 deg when the
+        # hips' noise moves the box off the band's middle.
+        assert abs(line.obliquity_deg - obl[i]) < 1.5, (i, line.obliquity_deg, obl[i])
 
 
 def test_closeup_finds_the_legs_without_a_body_and_reads_the_heel(walk):
