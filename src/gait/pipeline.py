@@ -21,7 +21,7 @@ from gait.pose.extract import PoseReport, Progress, clean_track, video_to_track
 from gait.recording import insole as insole_csv
 from gait.recording import posetrack as ptrack
 from gait.recording import session as sess
-from gait.recording.exports import write_json, write_table
+from gait.recording.exports import read_commented_csv, write_json, write_table
 from gait.recording.insole import InsoleRecording
 from gait.recording.journal import read_journal
 from gait.recording.posetrack import PoseTrack
@@ -45,20 +45,6 @@ class Inputs:
     pose_report: PoseReport | None
     insole: InsoleRecording | None
     video: Path | None = None  # the video the track came from, for the overlay
-
-
-def _csv_schema(path: Path) -> str:
-    try:
-        with open(path, errors="replace") as fh:
-            for line in fh:
-                if not line.startswith("#"):
-                    break
-                key, _, value = line[1:].partition(":")
-                if key.strip() == "schema":
-                    return value.strip()
-    except OSError as exc:
-        raise GaitError(f"{path}: cannot read ({exc.strerror})") from None
-    return ""
 
 
 def _track_from_video(video: Path, out_dir: Path, view: str | None, model_path, progress) -> tuple[PoseTrack, PoseReport]:
@@ -116,7 +102,7 @@ def resolve_input(
     elif path.suffix.lower() == ".npz":
         track = ptrack.load_posetrack(path)
     elif path.suffix.lower() == ".csv":
-        schema = _csv_schema(path)
+        schema = read_commented_csv(path, body=False)[0].get("schema", "")
         if schema == insole_csv.SCHEMA:
             insole = insole_csv.read_insole_csv(path)
         elif schema == ptrack.CSV_SCHEMA:

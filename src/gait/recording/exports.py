@@ -24,6 +24,23 @@ def _atomic_write(path: Path, text: str) -> Path:
     return path
 
 
+def read_commented_csv(path: str | os.PathLike, body: bool = True) -> tuple[dict[str, str], list[str], str]:
+    """A CSV in the project's style: its leading `# key: value` lines, its header row and
+    the rest of its text (only the first two when `body` is False, to sniff a large file)."""
+    path = Path(path)
+    meta: dict[str, str] = {}
+    try:
+        with open(path) as fh:
+            line = fh.readline()
+            while line.startswith("#"):
+                key, _, value = line[1:].partition(":")
+                meta[key.strip()] = value.strip()
+                line = fh.readline()
+            return meta, line.strip().split(","), fh.read() if body else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GaitError(f"{path}: cannot read ({exc})") from None
+
+
 def read_json_doc(path: str | os.PathLike, schema: str, what: str) -> dict:
     """A JSON object whose `schema` is `schema`, or GaitError naming `what` it should be."""
     path = Path(path)

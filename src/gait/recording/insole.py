@@ -20,7 +20,7 @@ from typing import IO
 import numpy as np
 
 from gait.errors import GaitError
-from gait.recording.exports import read_json_doc
+from gait.recording.exports import read_commented_csv, read_json_doc
 
 SCHEMA = "gait.insole/1"
 LAYOUT_SCHEMA = "gait.insole-layout/1"
@@ -201,18 +201,7 @@ def read_insole_csv(path: str | os.PathLike) -> InsoleRecording:
     path = Path(path)
     if not path.is_file():
         raise GaitError(f"{path}: no such file")
-    meta: dict[str, str] = {}
-    try:
-        with open(path) as fh:
-            line = fh.readline()
-            while line.startswith("#"):
-                key, _, value = line[1:].partition(":")
-                meta[key.strip()] = value.strip()
-                line = fh.readline()
-            header = line.strip().split(",")
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GaitError(f"{path}: cannot read ({exc})") from None
+    meta, header, text = read_commented_csv(path)
     if meta.get("schema") != SCHEMA or header[:2] != ["t", "seq"]:
         raise GaitError(f"{path}: not an insole recording ({SCHEMA})")
     n_left = sum(c.startswith("L") for c in header)

@@ -23,6 +23,7 @@ from typing import IO, Protocol
 import numpy as np
 
 from gait.errors import GaitError
+from gait.recording.exports import read_commented_csv
 from gait.landmarks import N_LANDMARKS
 from gait.recording.posetrack import CSV_SCHEMA, VIEWS, PoseTrack, csv_columns
 
@@ -90,18 +91,7 @@ class PoseJournal:
 def read_journal(path: str | os.PathLike) -> PoseTrack:
     """The raw track a journal holds (possibly none of its frames), without a row cut short."""
     path = Path(path)
-    meta: dict[str, str] = {}
-    try:
-        with open(path) as fh:
-            line = fh.readline()
-            while line.startswith("#"):
-                key, _, value = line[1:].partition(":")
-                meta[key.strip()] = value.strip()
-                line = fh.readline()
-            header = line.rstrip("\n").split(",")
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GaitError(f"{path}: cannot read ({exc})") from None
+    meta, header, text = read_commented_csv(path)
     if meta.get("schema") != CSV_SCHEMA or header != csv_columns():
         raise GaitError(f"{path}: not a pose journal ({CSV_SCHEMA})")
     body = text[: text.rfind("\n") + 1]  # a row cut short by a crash has no newline yet

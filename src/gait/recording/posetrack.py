@@ -17,6 +17,7 @@ import numpy as np
 
 from gait.errors import GaitError
 from gait.landmarks import N_LANDMARKS, NAMES
+from gait.recording.exports import read_commented_csv
 
 SCHEMA = "gait.posetrack/1"
 CSV_SCHEMA = "gait.posetrack-csv/1"
@@ -189,20 +190,10 @@ def export_csv(track: PoseTrack, path: str | os.PathLike) -> Path:
 def read_csv(path: str | os.PathLike) -> PoseTrack:
     """Read a CSV written by `export_csv` back into a track."""
     path = Path(path)
-    meta: dict[str, str] = {}
-    try:
-        with open(path) as fh:
-            line = fh.readline()
-            while line.startswith("#"):
-                key, _, value = line[1:].partition(":")
-                meta[key.strip()] = value.strip()
-                line = fh.readline()
-            header = line.strip().split(",")
-            if header != csv_columns() or meta.get("schema") != CSV_SCHEMA:
-                raise GaitError(f"{path}: not a pose-track CSV ({CSV_SCHEMA})")
-            rows = [r.split(",") for r in fh.read().splitlines() if r]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GaitError(f"{path}: cannot read ({exc})") from None
+    meta, header, text = read_commented_csv(path)
+    if header != csv_columns() or meta.get("schema") != CSV_SCHEMA:
+        raise GaitError(f"{path}: not a pose-track CSV ({CSV_SCHEMA})")
+    rows = [r.split(",") for r in text.splitlines() if r]
     n = len(rows)
     try:
         table = np.array([[float(c) if c else np.nan for c in r] for r in rows], dtype=np.float64)
