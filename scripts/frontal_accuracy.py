@@ -11,13 +11,20 @@ With `--framing legs` the camera is a lower-leg close-up (no body for the pose m
 legs are found in the image, the strides come from the insole, and the walker's own track
 only supplies the clock; the pelvis is not in view, so only the rearfoot is measured.
 
-    python scripts/frontal_accuracy.py [--seeds 1 2 3 4 5 6] [--size 1280x720] [--framing body]
+    python scripts/frontal_accuracy.py [--seeds 1 2 3 4 5 6] [--size 1280x720] [--framing body] [--cache DIR]
+
+`--cache DIR` keeps each rendered video and its pose track (rendering and MediaPipe are
+nearly all the run time), so a change to the image method is re-measured in minutes; runs
+that share a cache wait for each other's renders instead of repeating them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +34,7 @@ from gait.analysis.metrics import analyze_track
 from gait.analysis.pressure import pressure_metrics
 from gait.findings import evaluate
 from gait.pose.extract import video_to_track
+from gait.recording.posetrack import PoseTrack, load_posetrack, save_posetrack
 from gait.simulate import SideParams, WalkParams, insole_layout, render_video, simulate_walk
 from gait.simulate.mannequin import Outfit
 from gait.simulate.render import Scene
@@ -64,6 +72,32 @@ def case(seed: int) -> tuple[str, WalkParams, str, str]:
     return label, params, list(OUTFITS)[seed % 3], list(SCENES)[(seed // 3) % 3]
 
 
+@contextlib.contextmanager
+def rendered(walk, seed: int, size: tuple[int, int], framing: str, scene: Scene, cache: Path | None
+             ) -> Iterator[tuple[Path, PoseTrack | None]]:  # fmt: skip
+    """The walk's video and, for full-body framing, its MediaPipe track: from `cache` when
+    there, made (and kept there, if a cache is given) when not."""
+    with contextlib.ExitStack() as stack:
+        if cache is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        else:
+            folder = cache / f"{framing}_{size[0]}x{size[1]}_seed{seed}"
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = stack.enter_context(open(folder / ".lock", "w"))
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another run may be rendering this one
+        video, track_file = folder / "walk.mp4", folder / "track.npz"
+        if not video.exists():
+            render_video(walk, video, "posterior", size, framing=framing, scene=scene)
+        track = None
+        if framing == "body":
+            if track_file.exists():
+                track = load_posetrack(track_file)
+            else:
+                track, _ = video_to_track(video)
+                save_posetrack(track, track_file)
+        yield video, track
+
+
 def pick(doc: dict, *path: str) -> float | None:
     for key in path:
         doc = doc.get(key) if isinstance(doc, dict) else None
@@ -75,6 +109,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6])
     parser.add_argument("--size", default="1280x720")
     parser.add_argument("--framing", choices=("body", "legs"), default="body")
+    parser.add_argument("--cache", type=Path, help="folder to keep rendered videos and pose tracks in")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     layout = insole_layout(8)
@@ -85,11 +120,9 @@ def main() -> None:
         label, params, outfit, scene = case(seed)
         walk = simulate_walk(params, seed)
         truth = walk.truth("posterior", layout)
-        with tempfile.TemporaryDirectory() as tmp:
-            video = render_video(walk, Path(tmp) / "walk.mp4", "posterior", size, framing=args.framing,
-                                 scene=Scene(outfit=OUTFITS[outfit], **SCENES[scene]))  # fmt: skip
-            if args.framing == "body":
-                track, _ = video_to_track(video)
+        scene_ = Scene(outfit=OUTFITS[outfit], **SCENES[scene])
+        with rendered(walk, seed, size, args.framing, scene_, args.cache) as (video, track):
+            if track is not None:
                 frontal = measure_video(video, track)
             else:
                 track = walk.posetrack("posterior", size)  # the clock only: nothing else is used
