@@ -129,19 +129,25 @@ def test_leg_length_difference_within_5_mm(view):
 def test_rearfoot_eversion_within_2_degrees_with_1px_noise():
     """Measured over 16 random walks x 2 sides, 10-13 strides each: peak error +0.31 +- 0.91
     deg, 94 % within 2 deg, max 2.50 deg; mean in stance within 1.8 deg (clean tracks: all
-    within 0.8 deg). The bound is met for 94 %, not for all, and not for the walker's geometry:
-    the worst walks read 0.1-0.2 deg off on clean tracks and 2.0-2.5 deg with 1 px noise (the
-    heel-ankle segment is short); see the report."""
-    peak, mean = [], []
+    within 0.8 deg). The bound is met for 94 %, not for all, and no estimator of this peak
+    meets it for all: 1 px of noise on the ~16 px heel-ankle segment is ~3.5 deg per stride
+    at the peak, so ten strides leave a standard error of ~1.1 deg (48 held-out walks: 92 %
+    within 2 deg; 2.5-6 Hz cutoffs, harmonic fits and medians all 88-98 %; with 21-28
+    strides 99 %, at 1280x720 99 %). What the metrics must do then is say so: the reported
+    standard error of the peak covers its error as one should (95 % within 2 SE)."""
+    peak, mean, se = [], [], []
     for seed in range(16):
         _, m, truth = _analyse(seed, "posterior", 1.0, duration_s=16.0)
         assert min(m["strides"].values()) >= 10
         for side in SIDES:
             peak.append(m["rearfoot_eversion_deg"][side]["peak"] - truth["rearfoot_eversion_deg"][side]["peak"])
             mean.append(m["rearfoot_eversion_deg"][side]["mean_stance"] - truth["rearfoot_eversion_deg"][side]["mean_stance"])
+            se.append(m["uncertainties"]["rearfoot_eversion_deg"][side]["se"])
     peak, mean = np.abs(peak), np.abs(mean)
     assert np.mean(peak <= 2.0) >= 0.9 and np.max(peak) <= 2.5, np.round(peak, 2)
     assert np.max(mean) <= 2.0, np.round(mean, 2)
+    # Measured: 94 % within two standard errors (the spread of per-stride maxima gave 81 %).
+    assert np.mean(peak <= 2.0 * np.asarray(se)) >= 0.9, np.round(peak / se, 2)
 
 
 def test_rearfoot_eversion_within_1_degree_on_clean_tracks():

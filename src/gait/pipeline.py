@@ -12,9 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
+from gait.analysis.events import Events as EventSet
 from gait.analysis.events import from_contacts
-from gait.analysis.metrics import GaitAnalysis, analyze_track, insole_only_metrics
+from gait.analysis.metrics import GaitAnalysis, analyze_closeup, analyze_track, insole_only_metrics
 from gait.analysis.pressure import pressure_metrics
+from gait.capture.video import VideoFile
 from gait.errors import GaitError
 from gait.findings import evaluate
 from gait.pose.extract import PoseReport, Progress, clean_track, video_to_track
@@ -33,6 +35,7 @@ METRICS_FILE = "metrics.json"
 FRAMES_FILE = "frames.csv"
 STRIDES_FILE = "strides.csv"
 OVERLAY_FILE = "overlay.mp4"
+FRAMINGS = ("body", "legs")  # whole body (pose model) or a lower-leg close-up (legs found in the image)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Inputs:
     pose_report: PoseReport | None
     insole: InsoleRecording | None
     video: Path | None = None  # the video the track came from, for the overlay
+    framing: str = "body"  # "legs": a lower-leg close-up, measured on the image without a pose track
 
 
 def _track_from_video(video: Path, out_dir: Path, view: str | None, model_path, progress) -> tuple[PoseTrack, PoseReport]:
@@ -72,6 +76,7 @@ def resolve_input(
     model_path: str | os.PathLike | None = None,
     progress: Progress | None = None,
     insole: str | os.PathLike | None = None,
+    framing: str = "body",
 ) -> Inputs:
     """Bring `path` to a pose track and/or insole recording, running the pose model if needed.
 
@@ -79,10 +84,16 @@ def resolve_input(
     journal when `gait record` left one, else from its video);
     another input writes its results to `out_dir`, by default `<name>-gait/` here.
     `insole` adds an insole CSV recorded on the same clock as a video or pose track.
+    `framing="legs"` takes the video as a lower-leg close-up: no pose model is run (it would
+    find nobody); the legs are found in the frames when the analysis measures them.
     """
     path = Path(path)
     if not path.exists():
         raise GaitError(f"{path}: no such file or folder")
+    if framing not in FRAMINGS:
+        raise GaitError(f"unknown framing {framing!r}: choose one of {', '.join(FRAMINGS)}")
+    if framing == "legs" or (sess.is_session(path) and (sess.open_session(path).info.get("camera") or {}).get("framing") == "legs"):
+        return _closeup_input(path, out_dir, insole)
     out = Path(out_dir) if out_dir else path if path.is_dir() else Path.cwd() / f"{path.stem}-gait"
     extra_insole = insole_csv.read_insole_csv(insole) if insole is not None else None
     track = report = insole = video = None
@@ -121,6 +132,28 @@ def resolve_input(
     return Inputs(path, out, track, report, insole, video)
 
 
+def _closeup_input(path: Path, out_dir: str | os.PathLike | None, insole: str | os.PathLike | None) -> Inputs:
+    """A lower-leg close-up: a video, or a session folder holding one, with its insole."""
+    out = Path(out_dir) if out_dir else path if path.is_dir() else Path.cwd() / f"{path.stem}-gait"
+    recording = None
+    if path.is_dir():
+        session = sess.open_session(path)
+        video = session.video
+        if session.insole is not None:
+            recording = insole_csv.read_insole_csv(session.insole)
+    elif path.suffix.lower() in (".npz", ".csv"):
+        raise GaitError(f"{path}: a lower-leg close-up (--framing legs) is measured on a video, not a {path.suffix} file")
+    else:
+        video = path
+    if video is None:
+        raise GaitError(f"{path}: a lower-leg close-up (--framing legs) needs a video; this session has none")
+    if insole is not None:
+        if recording is not None:
+            raise GaitError(f"{path}: already holds an insole recording; give --insole only with a video")
+        recording = insole_csv.read_insole_csv(insole)
+    return Inputs(path, out, None, None, recording, video, "legs")
+
+
 @dataclass(frozen=True)
 class Results:
     """What the analysis found: the metrics JSON and the pieces the report draws."""
@@ -138,15 +171,18 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
     where the findings weigh it above the video's screen.
     """
     pressure = pressure_metrics(inputs.insole) if inputs.insole is not None else None
-    if inputs.track is not None:
-        contacts = None
-        if pressure is not None:
-            found = pressure.get("events") or {}
-            contacts = from_contacts(
-                {s: (found.get(s) or {}).get("heel_strike_s", []) for s in ("left", "right")},
-                {s: (found.get(s) or {}).get("toe_off_s", []) for s in ("left", "right")},
-                "insole",
-            )
+    contacts = None
+    if pressure is not None:
+        found = pressure.get("events") or {}
+        contacts = from_contacts(
+            {s: (found.get(s) or {}).get("heel_strike_s", []) for s in ("left", "right")},
+            {s: (found.get(s) or {}).get("toe_off_s", []) for s in ("left", "right")},
+            "insole",
+        )
+    if inputs.framing == "legs" and inputs.video is not None:
+        analysis = _analyze_closeup(inputs.video, contacts)
+        metrics = analysis.metrics()
+    elif inputs.track is not None:
         # Frontal angles from the pixels (rearfoot, pelvis) where landmarks cannot carry them.
         frontal = measure_video(inputs.video, inputs.track) if inputs.video is not None and inputs.track.view in (
             "posterior", "anterior") else None  # fmt: skip
@@ -163,6 +199,16 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
         metrics["leg_length_difference_measured_mm"] = float(measured_leg_length_difference_mm)
     metrics["findings"] = evaluate(metrics)
     return Results(metrics, analysis)
+
+
+def _analyze_closeup(video: Path, contacts: EventSet | None) -> GaitAnalysis:
+    """Rearfoot angles measured on a lower-leg close-up, the legs found in each frame."""
+    with VideoFile(video) as source:
+        size, n = source.size, source.frame_count
+    frontal = measure_video(video, framing="legs")
+    if not any((q > 0).any() for q in frontal.rearfoot_quality.values()):
+        raise GaitError(f"{video}: no lower legs found in any of its {n} frames (is it a close-up of shins and shoes from behind?)")
+    return analyze_closeup(frontal, size, contacts)
 
 
 def report_data(inputs: Inputs, results: Results, title: str) -> ReportData:

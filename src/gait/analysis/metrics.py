@@ -31,7 +31,7 @@ import numpy as np
 
 from gait.analysis import cycles, events, frontal, image_frontal, pelvis, rotation, spatiotemporal
 from gait.analysis.cycles import Stride
-from gait.analysis.prepare import ANKLE, FRONTAL_VIEWS, HEEL, KNEE, LEG, SIDES, TOE, Landmarks, prepare
+from gait.analysis.prepare import ANKLE, FRONTAL_VIEWS, HEEL, KNEE, LEG, SIDES, TOE, Landmarks, prepare, without_landmarks
 from gait.recording.posetrack import PoseTrack
 from gait.vision.series import FrontalSeries
 
@@ -107,44 +107,56 @@ class GaitAnalysis:
         vals = {s: self._side_mean(key, s) for s in SIDES}
         return vals if any(v is not None for v in vals.values()) else None
 
-    def _curve_peak(self, series: np.ndarray, side: str, window: str, sign: float = 1.0) -> float | None:
-        """Peak of the stride-averaged curve within a phase window of the cycle.
+    def _curve_peak(self, series: np.ndarray, side: str, window: str, sign: float = 1.0) -> tuple[float | None, dict | None]:
+        """Peak of the stride-averaged curve within a phase window of the cycle, and its
+        uncertainty: the strides' SD at the peak's phase and the standard error of their mean.
 
         A per-stride maximum of noisy landmarks is biased upward by the noise; averaging the
         time-normalised strides first lowers the noise by sqrt(n) before the maximum is taken.
-        `window` is "stance" (heel strike to mean toe off) or "single" (mean opposite toe off
-        to mean opposite heel strike).
+        For the same reason the spread of per-stride maxima understates the error of this
+        peak (on the walker with 1 px noise, 81 % of rearfoot peaks fell within two such
+        standard errors of the truth); the spread at the peak's phase is what the average
+        carries (95 %, as a standard error should). `window` is "stance" (heel strike to mean
+        toe off) or "single" (mean opposite toe off to mean opposite heel strike).
         """
         strides = cycles.valid_strides(self.strides, side)
         if len(strides) < MIN_STRIDES:
-            return None
+            return None, None
         c = sign * cycles.cycle_curves(self.landmarks.t, series, strides)
-        mean, _ = cycles.mean_sd(c)
+        mean, sd = cycles.mean_sd(c)
         u = np.linspace(0.0, 1.0, c.shape[1])
         if window == "stance":
             a, b = 0.0, float(np.mean([s.stance_fraction for s in strides]))
         else:
             a = float(np.mean([(s.opposite_toe_off - s.start) / s.duration for s in strides]))
             b = float(np.mean([(s.opposite_heel_strike - s.start) / s.duration for s in strides]))
-        sel = (u >= a) & (u <= b) & np.isfinite(mean)
-        return float(np.max(mean[sel])) if sel.any() else None
+        sel = np.flatnonzero((u >= a) & (u <= b) & np.isfinite(mean))
+        if not len(sel):
+            return None, None
+        k = sel[np.argmax(mean[sel])]
+        n = int(np.sum(np.isfinite(c[:, k])))
+        spread = {"sd": float(sd[k]), "se": float(sd[k] / np.sqrt(n)), "n": n} if n >= MIN_STRIDES else None
+        return float(mean[k]), spread
 
     def metrics(self) -> dict:
         """The `gait.metrics/1` dict (pressure None and findings [] for the caller to fill)."""
         t = self.timing
         missing = dict(self.missing)
         rf = self.series["rearfoot_eversion_deg"]
-        ev = {s: {"peak": self._curve_peak(rf[s], s, "stance"), "mean_stance": self._side_mean("rearfoot_mean", s)} for s in SIDES}
+        peaks = {s: self._curve_peak(rf[s], s, "stance") for s in SIDES}
+        ev = {s: {"peak": peaks[s][0], "mean_stance": self._side_mean("rearfoot_mean", s)} for s in SIDES}
         rearfoot = ev if "rearfoot_eversion_deg" not in missing else None
-        drop = None
+        drop = drop_peaks = None
         if "pelvic_drop_deg" not in missing:
             obl = self.pelvis.obliquity_deg
-            drop = {"left_stance": self._curve_peak(obl, "left", "single"),
-                    "right_stance": self._curve_peak(obl, "right", "single", sign=-1.0)}  # fmt: skip
+            drop_peaks = {"left_stance": self._curve_peak(obl, "left", "single"),
+                          "right_stance": self._curve_peak(obl, "right", "single", sign=-1.0)}  # fmt: skip
+            drop = {k: v[0] for k, v in drop_peaks.items()}
         fpa = self._per_side("foot_progression") if "foot_progression_deg" not in missing else None
-        knee = None
+        knee = knee_peaks = None
         if "knee_frontal_deg" not in missing:
-            knee = {s: self._curve_peak(self.series["knee_frontal_deg"][s], s, "stance") for s in SIDES}
+            knee_peaks = {s: self._curve_peak(self.series["knee_frontal_deg"][s], s, "stance") for s in SIDES}
+            knee = {s: v[0] for s, v in knee_peaks.items()}
         hip = self._per_side("hip_rotation") if "hip_rotation_deg" not in missing else None
         for key, val in (("rearfoot_eversion_deg", rearfoot), ("pelvic_drop_deg", drop), ("foot_progression_deg", fpa),
                          ("knee_frontal_deg", knee), ("hip_rotation_deg", hip)):  # fmt: skip
@@ -161,10 +173,11 @@ class GaitAnalysis:
         lld = self.pelvis.leg_length_difference_mm
         unc = {
             "stride_time_sd_s": t.stride_time_sd_s,
-            "rearfoot_eversion_deg": {s: self._uncertainty("rearfoot_peak", s, "rearfoot") for s in SIDES} if rearfoot else None,
-            "pelvic_drop_deg": {f"{s}_stance": self._uncertainty("pelvic_drop", s, "pelvis") for s in SIDES} if drop else None,
+            "rearfoot_eversion_deg": {s: self._with_visibility(peaks[s][1], s, "rearfoot") for s in SIDES} if rearfoot else None,
+            "pelvic_drop_deg": {f"{s}_stance": self._with_visibility(drop_peaks[f"{s}_stance"][1], s, "pelvis")
+                                for s in SIDES} if drop_peaks else None,  # fmt: skip
             "foot_progression_deg": {s: self._uncertainty("foot_progression", s, "foot") for s in SIDES} if fpa else None,
-            "knee_frontal_deg": {s: self._uncertainty("knee_frontal_peak", s, "knee") for s in SIDES} if knee else None,
+            "knee_frontal_deg": {s: self._with_visibility(knee_peaks[s][1], s, "knee") for s in SIDES} if knee_peaks else None,
         }
         out = {
             "schema": SCHEMA,
@@ -210,6 +223,10 @@ class GaitAnalysis:
         if sd is None:
             return None
         return {"sd": sd, "se": sd / np.sqrt(n), "n": n, "visibility": vis}
+
+    def _with_visibility(self, spread: dict | None, side: str, part: str) -> dict | None:
+        """A curve peak's spread (`_curve_peak`) with the landmarks' visibility beside it."""
+        return {**spread, "visibility": self._visibility(side, part)} if spread is not None else None
 
     def _visibility(self, side: str, part: str) -> float | None:
         idx = {"rearfoot": [KNEE, ANKLE, HEEL, TOE], "foot": [HEEL, TOE], "knee": [0, KNEE, ANKLE], "pelvis": [0]}[part]
@@ -302,7 +319,15 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
         track = track.with_view(guess.view)
         notes["view"] = f"view not given; detected {guess.view} ({guess.reason}, confidence {guess.confidence:.2f})"
     L = prepare(track, repair=repair_swaps)
-    ev = contacts if contacts is not None else events.detect_events(L, event_method)
+    return analyze_landmarks(L, contacts if contacts is not None else events.detect_events(L, event_method),
+                             landmarks, frontal_image, notes)  # fmt: skip
+
+
+def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimated",
+                      frontal_image: FrontalSeries | None = None, notes: dict[str, str] | None = None
+                      ) -> GaitAnalysis:  # fmt: skip
+    """`analyze_track` from conditioned landmarks and the events that segment their strides."""
+    notes = dict(notes or {})
     strides = cycles.segment_strides(ev, L.present, L.t)
     timing = spatiotemporal.timing(strides)
     standing = pelvis.find_standing(L)
@@ -370,6 +395,36 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
     if ev.quality < 0.6:
         missing["events"] = f"gait events irregular (quality {ev.quality:.2f}, signal {ev.method})"
     return GaitAnalysis(L, ev, strides, timing, standing, pel, series, per_stride, missing, notes, sources)
+
+
+def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contacts: events.Events | None = None
+                    ) -> GaitAnalysis:  # fmt: skip
+    """A lower-leg close-up seen from behind (`frontal_image.framing == "legs"`): rearfoot
+    eversion from the image, strides from an instrument's `contacts` (an insole's).
+
+    The frame shows shins and shoes only, so there are no body landmarks: no events of the
+    video's own, no pelvis, no knee angle. Those are None with the reason, as is everything
+    per stride when no contacts are given.
+    """
+    L = without_landmarks(frontal_image.t, size)
+    none = events.Events({s: np.empty(0) for s in SIDES}, {s: np.empty(0) for s in SIDES}, "none")
+    a = analyze_landmarks(L, contacts if contacts is not None else none, "estimated", frontal_image)
+    legs_only = "a lower-leg close-up shows no {}"
+    missing = dict(a.missing)
+    missing.update({
+        "pelvic_drop_deg": legs_only.format("pelvis"),
+        "leg_length_difference_mm": legs_only.format("pelvis"),
+        "knee_frontal_deg": legs_only.format("hips or knees"),
+        "foot_progression_deg": legs_only.format("body landmarks to take the foot's direction from"),
+        "hip_rotation_deg": legs_only.format("hips"),
+    })  # fmt: skip
+    if contacts is None:
+        why = ("a lower-leg close-up has no body landmarks to find heel strikes and toe offs in; record an "
+               "insole with it (--insole) to segment the strides")  # fmt: skip
+        missing.update({key: why for key in ("events", "cadence_spm", "stride_time_s", "stance_fraction",
+                                             "rearfoot_eversion_deg")})  # fmt: skip
+    notes = {**a.notes, "framing": "lower-leg close-up: legs found in the image, rearfoot eversion measured on it"}
+    return replace(a, missing=missing, notes=notes)
 
 
 def _per_stride(L: Landmarks, strides: list[Stride], series: dict[str, dict[str, np.ndarray]],

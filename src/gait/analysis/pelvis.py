@@ -49,7 +49,7 @@ class Standing:
 
 def find_standing(L: Landmarks) -> Standing | None:
     """A still standing phase (>= 1 s) at the start of the recording, or None."""
-    ok = np.flatnonzero(L.present)
+    ok = np.flatnonzero(L.present & np.isfinite(L.px[:, KEY]).all(axis=(1, 2)))
     if len(ok) < 3:
         return None
     first = ok[0]

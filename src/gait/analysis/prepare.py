@@ -76,3 +76,14 @@ def prepare(track: PoseTrack, repair: bool = True, cutoff_hz: float = signals.CU
     present = ~np.all(np.isnan(img3[:, :, 0]), axis=1)
     return Landmarks(t, fs, track.view, track.size, img3[:, :, :2], img3, world, vis, present,
                      track.detected, swaps)  # fmt: skip
+
+
+def without_landmarks(t: np.ndarray, size: tuple[int, int], view: str = "posterior") -> Landmarks:
+    """The clock of a video in which no body landmarks exist (a lower-leg close-up, where the
+    legs are found in the image itself): every landmark NaN, every frame counted present so
+    an instrument's contact events can segment the strides over it."""
+    t = np.asarray(t, dtype=np.float64)
+    n = len(t)
+    nan3 = np.full((n, lm.N_LANDMARKS, 3), np.nan)
+    return Landmarks(t, signals.sample_rate(t), view, size, nan3[:, :, :2].copy(), nan3, nan3.copy(),
+                     np.zeros((n, lm.N_LANDMARKS)), np.ones(n, bool), np.zeros(n, bool), 0)  # fmt: skip

@@ -26,6 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--insole", type=Path, metavar="FILE.csv", help="an insole recording on the same clock as the video")
     p.add_argument("--no-overlay", action="store_true", help="do not draw the overlay video")
     p.add_argument(
+        "--framing", choices=("body", "legs"), default="body",
+        help="what the video frames: the whole body (default; the pose model locates it), or 'legs', a "
+        "close-up of shins and shoes from behind (e.g. behind a treadmill), where the legs are found in "
+        "the image and only the rearfoot is measured; strides then come from --insole",
+    )  # fmt: skip
+    p.add_argument(
         "--measured-leg-length-difference", type=float, metavar="MM",
         help="a leg-length difference measured standing (tape or blocks), + = right leg longer; "
         "only with it does the report advise a heel lift directly",
@@ -44,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     from gait.pipeline import analyze, resolve_input, write_results
 
     bar = ProgressBar("pose")
-    inputs = resolve_input(args.input, args.out, view=args.view, model_path=args.model, progress=bar, insole=args.insole)
+    inputs = resolve_input(args.input, args.out, view=args.view, model_path=args.model, progress=bar, insole=args.insole,
+                           framing=args.framing)  # fmt: skip
     if inputs.pose_report is not None:
         bar.finish()
         print(f"pose: {inputs.pose_report.summary()}")

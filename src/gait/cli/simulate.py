@@ -50,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--size", type=_size, default=(640, 480), help="frame size WxH (default 640x480)")
     p.add_argument("--fps", type=float, default=30.0)
     p.add_argument("--video", action="store_true", help="also render video.mp4")
+    p.add_argument("--framing", default="body", choices=("body", "legs"),
+                   help="film the whole body (default), or a close-up of shins and shoes from behind, "
+                   "as running shops film a treadmill (then no pose.npz: a pose model finds nobody in it)")  # fmt: skip
     p.add_argument("--insole", type=int, choices=(8, 16), help="also write an insole recording")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=run)
@@ -87,6 +90,6 @@ def run(args: argparse.Namespace) -> int:
 
     folder = write_session(walk, args.out, args.view, args.size, video=args.video, insole_sensors=args.insole,
                            pose=True, noise_px=args.noise_px, dropouts=args.dropouts, swaps=args.swaps,
-                           progress=progress)  # fmt: skip
+                           progress=progress, framing=args.framing)  # fmt: skip
     print(folder)
     return 0

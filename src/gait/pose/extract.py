@@ -208,6 +208,7 @@ def video_to_track(
             with open_source(video) as source, open_model(model_path) as model:
                 raw = run_on_crops(source, model, crop_windows(subject, len(raw), every), progress)
     if not raw.detected.any():
-        raise GaitError(f"{video}: no person found in any of its {len(raw)} frames")
+        raise GaitError(f"{video}: no person found in any of its {len(raw)} frames"
+                        " (for a close-up of shins and shoes, analyse it with --framing legs)")  # fmt: skip
     track, report = clean_track(raw, view)
     return track, replace(report, people=len(people), stray=stray, rerun_on_crops=rerun)

@@ -34,11 +34,15 @@ def write_json(path: Path, doc: dict) -> Path:
 def write_session(walk: Walk, folder: str | os.PathLike, view: str = "posterior", size: tuple[int, int] = (640, 480),
                   video: bool = True, insole_sensors: int | None = 8, pose: bool = False, noise_px: float = 0.0,
                   dropouts: float = 0.0, swaps: int = 0, insole_noise_n: float = 0.0,
-                  progress: Callable[[int, int], None] | None = None) -> Path:  # fmt: skip
-    """Write a session folder for `walk` seen from `view`; returns the folder."""
+                  progress: Callable[[int, int], None] | None = None, framing: str = "body") -> Path:  # fmt: skip
+    """Write a session folder for `walk` seen from `view`; returns the folder.
+
+    `framing="legs"` films a lower-leg close-up (shins and shoes): the session then holds no
+    pose track, since a pose model finds nobody in such a video.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    camera = walk.camera(view, size)
+    camera = walk.camera(view, size, framing)
     layout = insole_layout(insole_sensors) if insole_sensors else None
     info = {
         "schema": sess.SCHEMA,
@@ -49,6 +53,7 @@ def write_session(walk: Walk, folder: str | os.PathLike, view: str = "posterior"
             "fps": walk.params.fps,
             "focal_px": round(camera.focal_px, 3),
             "position_m": [round(float(v), 4) for v in camera.position],
+            **({"framing": framing} if framing != "body" else {}),
         },
         "view": view,
         "insole": {"device": "synthetic walker insole", "sensors_per_foot": insole_sensors, "rate_hz": 100.0}
@@ -61,10 +66,10 @@ def write_session(walk: Walk, folder: str | os.PathLike, view: str = "posterior"
     write_json(folder / "truth.json", truth)
     if layout is not None:
         write_insole_csv(walk.insole(layout, 100.0, insole_noise_n), folder / sess.INSOLE_FILE, sess.INSOLE_LAYOUT_FILE)
-    if pose:
+    if pose and framing == "body":
         save_posetrack(walk.posetrack(view, size, noise_px, dropouts, swaps), folder / sess.POSE_FILE)
     if video:
-        render_video(walk, folder / sess.VIDEO_FILE, view, size, progress)
+        render_video(walk, folder / sess.VIDEO_FILE, view, size, progress, framing=framing)
     return folder
 
 
