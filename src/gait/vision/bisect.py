@@ -42,6 +42,17 @@ REFINE_PX = 2
 CHAIN_SHARE, CHAIN_REACH_PX = 0.3, 2
 # Read-and-refit rounds of a chain: the first reads a vertical line, the next ones its fit.
 CHAIN_ROUNDS = 3
+# Chains started along tilted lines (`edge_chains(..., max_slope)`): along one edge the
+# sub-pixel position steps from row to row by the edge's slope and less than 0.4 px more in
+# 99 % of rows (over 1 px in 0.15 %, at a chain's ends where the edge meets the body's
+# outline; waistband boxes of the walker's 640x480 and 1280x720 videos, issue 8), while two
+# edges the blur (BLUR_SIGMA) keeps apart are >= 2 px apart (a line across the waistband's
+# two edges steps 3-10 px): a larger step is onto another edge.
+CHAIN_JUMP_PX = 1.0
+# Two different edges come within CHAIN_JUMP_PX of each other only near where they cross (a
+# level hem and a band tilted 10 deg over ~11 of an 80 px box's rows): a chain with at least
+# half its rows on a stronger chain's is that edge again.
+CHAIN_SAME = 0.5
 # One chain's own slope over a heel counter's ~12 rows (720p, full body) scatters by ~2 deg
 # (the two edges of the walker's heel stripe differ by up to ~3 deg): the consensus width.
 CONSENSUS_DEG = 2.0
@@ -214,41 +225,101 @@ class Orientation:
     quality: float  # 0..1, as for `Bisection`
 
 
-def edge_chains(g: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """Near-vertical edge chains of a gradient patch `g` (R, W): start columns (K,), sub-pixel
-    x per row (K, R), where each chain is strong enough to count (K, R), and each chain's
-    fitted slope (K,).
+def edge_chains(g: np.ndarray, max_slope: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Near-vertical edge chains of a gradient patch `g` (R, W): start columns at the middle
+    row (K,), sub-pixel x per row (K, R), where each chain is strong enough to count (K, R),
+    and each chain's fitted slope (K,).
 
     Chains start at the peaks of the column profile (>= CHAIN_SHARE of the strongest). Each
     is read row by row within CHAIN_REACH_PX of a line, which starts vertical and is then
     refitted to the chain (CHAIN_ROUNDS), so a tilted edge is followed, not clipped. A row
     counts where the chain reaches CHAIN_SHARE of its own median strength.
+
+    A vertical start follows an edge only as far as the edge stays within CHAIN_REACH_PX of
+    it. With `max_slope` > 0 (dx/dy) chains also start along tilted lines, at the peaks of
+    the profile summed along each, their slopes 4 CHAIN_REACH_PX / R apart so that every
+    edge within `max_slope` is within CHAIN_REACH_PX of one of them over the whole patch. A
+    tilted line can cross two edges, and the chain read along it then steps from one to the
+    other with every row strong; so each round keeps only a chain's longest run of rows that
+    follow the line within CHAIN_JUMP_PX from one to the next, and refits the line to that
+    run, which the next round reads further along its one edge. Chains from several starts
+    that end on one edge are kept once (CHAIN_SAME, the strongest). `max_slope` 0 (default):
+    the vertical start alone.
     """
     rows, w = g.shape
     if rows < 3 or w < 2 * CHAIN_REACH_PX + 3:
         return None
-    profile = g.sum(axis=0)
-    peaks, _ = find_peaks(profile, height=CHAIN_SHARE * profile.max(), distance=CHAIN_REACH_PX + 1)
-    if len(peaks) == 0:
-        return None
     r = np.arange(rows)
     rc = r - r.mean()
+    tilted = max_slope > 0
+    if not tilted:
+        profile = g.sum(axis=0)
+        peaks, _ = find_peaks(profile, height=CHAIN_SHARE * profile.max(), distance=CHAIN_REACH_PX + 1)
+        if len(peaks) == 0:
+            return None
+        line = np.broadcast_to(peaks[:, None].astype(np.float64), (len(peaks), rows))
+    else:
+        # Between two start slopes 4 CHAIN_REACH_PX / R apart an edge is at most CHAIN_REACH_PX
+        # off the nearer one at the patch's ends, R / 2 rows from the middle.
+        n = int(np.ceil(max_slope * rows / (4 * CHAIN_REACH_PX)))
+        slopes = np.linspace(-max_slope, max_slope, 2 * n + 1)
+        # Profiles (S, W): g summed along x = c + s rc, interpolated, zero outside the patch.
+        xs = np.arange(w)[None, None, :] + slopes[:, None, None] * rc[None, :, None]  # (S, R, W)
+        i0 = np.floor(xs).astype(int)
+        frac = xs - i0
+        rr = np.broadcast_to(r[None, :, None], xs.shape)
+        at = lambda i: np.where((i >= 0) & (i < w), g[rr, np.clip(i, 0, w - 1)], 0.0)  # noqa: E731
+        profile = (at(i0) * (1 - frac) + at(i0 + 1) * frac).sum(axis=1)
+        # Peaks: the largest value within CHAIN_REACH_PX either side along each profile.
+        top = maximum_filter1d(profile, 2 * CHAIN_REACH_PX + 1, axis=1, mode="constant", cval=-np.inf)
+        si, peaks = np.nonzero((profile == top) & (profile >= CHAIN_SHARE * profile.max()) & (profile > 0))
+        if len(peaks) == 0:
+            return None
+        line = peaks[:, None] + slopes[si][:, None] * rc[None, :]
     offsets = np.arange(-CHAIN_REACH_PX, CHAIN_REACH_PX + 1)
-    line = np.broadcast_to(peaks[:, None].astype(np.float64), (len(peaks), rows))
     for _ in range(CHAIN_ROUNDS):
         base = np.clip(np.round(line).astype(int), CHAIN_REACH_PX, w - 1 - CHAIN_REACH_PX)  # (K, R)
         vals = g[r[None, :, None], base[..., None] + offsets]  # (K, R, O)
         j = np.argmax(vals, axis=2)
         best = np.take_along_axis(vals, j[..., None], axis=2)[..., 0]
-        x = np.stack([_subpixel(g, r, base[k] + offsets[j[k]]) for k in range(len(peaks))])
+        x = _subpixel(g, np.broadcast_to(r, base.shape), base + offsets[j])
         keep = best >= CHAIN_SHARE * np.median(best, axis=1, keepdims=True)
+        if tilted:
+            keep = _longest_run(x, keep, line)
         n = np.maximum(keep.sum(axis=1), 1)
         xm = np.where(keep, x, 0).sum(axis=1) / n
         ym = np.where(keep, rc, 0).sum(axis=1) / n
         dy = np.where(keep, rc - ym[:, None], 0)
         slope = (dy * np.where(keep, x - xm[:, None], 0)).sum(axis=1) / np.maximum((dy * dy).sum(axis=1), 1e-9)
         line = xm[:, None] + slope[:, None] * (rc[None, :] - ym[:, None])
+    if tilted:
+        one = _distinct(x, keep, np.where(keep, best, 0.0).sum(axis=1))
+        peaks, x, keep, slope = peaks[one], x[one], keep[one], slope[one]
     return peaks, x, keep, slope
+
+
+def _longest_run(x: np.ndarray, keep: np.ndarray, line: np.ndarray) -> np.ndarray:
+    """`keep` (K, R) cut to each chain's longest run of kept rows whose positions `x` (K, R),
+    taken against the `line` read along (K, R), move by at most CHAIN_JUMP_PX from one kept
+    row to the next."""
+    k, rows = keep.shape
+    idx = np.where(keep, np.arange(rows), -1)
+    prev = np.maximum.accumulate(np.concatenate([np.full((k, 1), -1), idx[:, :-1]], axis=1), axis=1)
+    off = x - line
+    step = off - np.take_along_axis(off, np.maximum(prev, 0), axis=1)  # from the last kept row
+    run = np.cumsum(keep & (prev >= 0) & (np.abs(step) > CHAIN_JUMP_PX), axis=1)  # (K, R)
+    count = np.zeros((k, rows + 1))
+    np.add.at(count, (np.repeat(np.arange(k), rows), run.ravel()), keep.ravel())
+    return keep & (run == np.argmax(count, axis=1)[:, None])
+
+
+def _distinct(x: np.ndarray, keep: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """Indices of the chains (K, R) that are not the same edge as a stronger chain: at least
+    CHAIN_SAME of their kept rows within CHAIN_JUMP_PX of its kept rows."""
+    near = keep[:, None, :] & keep[None, :, :] & (np.abs(x[:, None, :] - x[None, :, :]) <= CHAIN_JUMP_PX)
+    share = near.sum(axis=2) / np.maximum(keep.sum(axis=1), 1)[:, None]  # (K, K): of k's rows, on m's
+    rank = np.argsort(np.argsort(-strength, kind="stable"), kind="stable")  # 0 = the strongest
+    return np.flatnonzero(~((share >= CHAIN_SAME) & (rank[None, :] < rank[:, None])).any(axis=1))
 
 
 def parallel_edges(g: np.ndarray, around_deg: float = 0.0, within_deg: float = 90.0) -> Orientation | None:

@@ -9,8 +9,17 @@ drops.
 
 Seen from behind, the band's back half bows up in the middle (the pelvis tilts ~10 deg
 forward) and any obliquity shifts the bow sideways, so a line through the part inside the
-box reads ~10 % flat at a 10-degree drop on the walker (only the band's far ends, next to
-the hanging arms, would give it all); ~1 deg at the drops that matter.
+box reads a little flat (only the band's far ends, next to the hanging arms, would give it
+all): over the frames of 9-11 degree drops in the walker's 1280x720 and 640x480 videos, with
+MediaPipe placing the box, 2-9 % on average per walk and up to ~12 % in a single frame
+(9 videos); up to ~20 % in a frame whose box sits well off the band's middle (hip landmarks
+4-6 px off). The larger under-read once put down to the bow (~0 deg in the frames of the
+largest drops) was the edge search reaching only level edges; the band is now searched for
+at every tilt up to MAX_TILT_DEG (`bisect.edge_chains`), each chain held to one edge: a
+chain read along a tilted line across the band's upper and lower edges (~8 px apart in the
+~53x32 px box of a 640x480 frame) steps from one to the other, and such a chain, reading the
+standing band at -5 deg, would offset the standing reference and with it every stance
+(issue 8).
 
 The hips' landmarks only say where to look and how large the pelvis is: the hip-joint
 distance d sets the search box, from d above the hip line down to 0.1 d above it (a belt on
@@ -30,6 +39,13 @@ from gait.vision.bisect import SE_REF_DEG, colour_gradient_y, edge_chains, robus
 BOX_ABOVE, BOX_BELOW, BOX_HALF_WIDTH = 1.0, 0.1, 0.75  # in hip-joint distances
 # A waistband runs across the body: its chain must cover this share of the box's columns.
 MIN_COVERAGE = 0.6
+# The band is searched for at every tilt up to this: the drops the screen must read (9-11 deg
+# planted on the walker; more in a marked Trendelenburg gait) plus a standing obliquity of a
+# few degrees (4.9 deg in the leg-length sample) and camera roll. From level starts alone a
+# chain reaches only CHAIN_REACH_PX up or down, so a band tilted 10 deg across the ~80 px box
+# of a 1280x720 frame (14 px of rise) was read only in its middle and the level shirt hem was
+# taken instead (issue 8).
+MAX_TILT_DEG = 20.0
 
 
 @dataclass(frozen=True)
@@ -53,15 +69,20 @@ def measure_pelvis(frame: np.ndarray, left_hip: np.ndarray, right_hip: np.ndarra
     if x1 - x0 < 10 or y1 - y0 < 5:
         return None
     gy = colour_gradient_y(frame[y0:y1, x0:x1])
-    found = edge_chains(gy.T)  # horizontal edges are vertical chains of the transposed patch
+    # Horizontal edges are vertical chains of the transposed patch.
+    found = edge_chains(gy.T, float(np.tan(np.radians(MAX_TILT_DEG))))
     if found is None:
         return None
-    starts, rows, keep, _ = found
+    _, rows, keep, slope = found
     coverage = keep.mean(axis=1)
     long = np.flatnonzero(coverage >= MIN_COVERAGE)
     if len(long) == 0:
         return None
-    k = long[np.argmax(starts[long])]  # the lowest long edge
+    # The lowest long edge, by where its line crosses the box's middle column (a chain started
+    # tilted may settle away from its start).
+    rc = np.arange(rows.shape[1]) - 0.5 * (rows.shape[1] - 1)
+    middle = np.where(keep, rows - slope[:, None] * rc, 0.0).sum(axis=1) / np.maximum(keep.sum(axis=1), 1)
+    k = long[np.argmax(middle[long])]
     cols = np.arange(x1 - x0, dtype=np.float64)
     a, b, inliers, rms = robust_line(cols, np.where(keep[k], rows[k], np.nan))
     if not np.isfinite(b):
