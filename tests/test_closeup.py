@@ -12,9 +12,12 @@ import numpy as np
 import pytest
 
 from conftest import write_video
+from gait.capture.calibration import Calibration, save_calibration
+from gait.cli import main
 from gait.simulate import SideParams, WalkParams, simulate_walk
 from gait.simulate.samples import write_session
 from test_cli import assert_one_line_error, gait
+from test_record import Board
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +57,26 @@ def test_closeup_video_without_insole_says_why_nothing_per_stride(closeup, tmp_p
     assert m["rearfoot_eversion_deg"] is None and "--insole" in m["missing"]["rearfoot_eversion_deg"]
     assert m["cadence_spm"] is None and "--insole" in m["missing"]["events"]
     assert m["findings"] == []
+
+
+def test_closeup_recorded_live_with_the_insole(closeup, tmp_path, capsys):
+    """`gait record --framing legs`: the close-up played as the camera, the insole from the
+    pseudo-terminal simulator; no pose model runs, the session says it is a close-up, and the
+    analysis at stop reads it so."""
+    folder, truth = closeup
+    save_calibration(Calibration.linear(10.0), tmp_path / "cal.json")  # the simulator's counts/N
+    out = tmp_path / "live"
+    with Board(folder) as sim:
+        code = main(["record", "--video", str(folder / "video.mp4"), "--insole", sim.device, "--headless",
+                     "--countdown", "0", "--stand", "0.5", "--framing", "legs", "-o", str(out),
+                     "--calibration", str(tmp_path / "cal.json"), "--no-overlay"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    info = json.loads((out / "session.json").read_text())
+    assert info["camera"]["framing"] == "legs" and info["camera"]["person_frames"] == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["frontal_sources"]["rearfoot_eversion_deg"]["source"] == "image" and m["pressure"] is not None
+    right = m["rearfoot_eversion_deg"]["right"]["peak"]
+    assert right == pytest.approx(truth["rearfoot_eversion_deg"]["right"]["peak"], abs=4.0)
 
 
 def test_closeup_errors(tmp_path):

@@ -62,7 +62,8 @@ def _track_from_journal(journal: Path, out_dir: Path, view: str | None) -> tuple
     """A live recording's pose journal made into `pose.npz`, cleaned as a video's track is."""
     raw = read_journal(journal)
     if not raw.detected.any():
-        raise GaitError(f"{journal}: no person found in any of its {len(raw)} frames")
+        raise GaitError(f"{journal}: no person found in any of its {len(raw)} frames"
+                        " (for a close-up of shins and shoes, analyse it with --framing legs)")  # fmt: skip
     track, report = clean_track(raw, view)
     out_dir.mkdir(parents=True, exist_ok=True)
     ptrack.save_posetrack(track, out_dir / sess.POSE_FILE)

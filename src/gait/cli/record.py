@@ -35,6 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--headless", action="store_true",
                    help="no window: start at once and print progress; Ctrl-C or --duration stops")  # fmt: skip
     p.add_argument("--no-overlay", action="store_true", help="do not draw the overlay video at analysis")
+    p.add_argument(
+        "--framing", choices=("body", "legs"), default="body",
+        help="'legs': the camera frames only shins and shoes from behind (a treadmill close-up); no pose "
+        "model is run and the rearfoot is measured on the image (with --insole for the strides)",
+    )  # fmt: skip
     add_pose_options(p)
     p.set_defaults(func=run)
 
@@ -57,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         calibration=load_calibration(args.calibration) if args.calibration else None,
         layout=load_layout(args.layout) if args.layout else None, baudrate=args.baud,
         duration=args.duration, countdown=args.countdown, stand=args.stand, view=args.view, model=args.model,
+        framing=args.framing,
     )  # fmt: skip
     with native_logs_silenced():
         ui = HeadlessProgress() if args.headless else PreviewWindow()

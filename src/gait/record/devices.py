@@ -34,9 +34,11 @@ VIEW_WINDOW_S = 3.0  # the preview's view is detected from the last few seconds 
 
 class CameraSide:
     """The camera path: a capture thread writes every recorded frame to the video and queues
-    it; a pose thread runs the model on the queue in order and journals each frame."""
+    it; a pose thread runs the model on the queue in order and journals each frame (without a
+    model, a lower-leg close-up, each frame is journaled with nobody in it: the clock)."""
 
-    def __init__(self, source: FrameSource, model: PoseModel, folder: Path, view: str | None, clock: SessionClock) -> None:
+    def __init__(self, source: FrameSource, model: PoseModel | None, folder: Path, view: str | None,
+                 clock: SessionClock) -> None:  # fmt: skip
         self.source, self._model, self._clock = source, model, clock
         self._writer = cv2.VideoWriter(str(folder / sess.VIDEO_FILE), cv2.VideoWriter_fourcc(*"mp4v"), source.fps, source.size)
         if not self._writer.isOpened():
@@ -94,7 +96,7 @@ class CameraSide:
         try:
             while (item := self._queue.get()) is not None:
                 image, stamp, t = item
-                found = self._model.detect(image, stamp) if image is not None else None
+                found = self._model.detect(image, stamp) if image is not None and self._model is not None else None
                 if image is not None:
                     self.preview = (image, found)
                     self.recent.append(found)

@@ -66,7 +66,7 @@ class Recorder:
         self.created = True
         self.save_info("ready")
         if source is not None:
-            model = self._stack.enter_context(open_model(o.model))
+            model = self._stack.enter_context(open_model(o.model)) if o.framing == "body" else None
             self.camera = CameraSide(source, model, self.folder, o.view, self.clock)
             self._stack.callback(self.camera.stop)
 
@@ -126,6 +126,7 @@ class Recorder:
                 "person_frames": c.detected,
                 "lost_frames": c.lost,
                 "pose_skipped_frames": c.skipped,
+                **({"framing": o.framing} if o.framing != "body" else {}),
             }
         if ins is not None:
             ident = ins.reader.ident

@@ -29,6 +29,7 @@ class RecordOptions:
     stand: float = 3.0
     view: str | None = None
     model: Path | None = None
+    framing: str = "body"  # "legs": a lower-leg close-up, no pose model (it would find nobody)
 
 
 @dataclass
