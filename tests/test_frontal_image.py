@@ -17,7 +17,7 @@ from gait.analysis.metrics import analyze_track
 from gait.findings import evaluate
 from gait.findings.norms import RELIABILITY
 from gait.simulate import SideParams, WalkParams, render_frames, simulate_walk
-from gait.simulate.mannequin import Outfit
+from gait.simulate.mannequin import Outfit, figure
 from gait.simulate.render import Scene
 from gait.vision.closeup import find_legs
 from gait.vision.frontal import measure_frames
@@ -48,15 +48,7 @@ def stance_peaks(truth: dict, side: str, key: str, n: int) -> list[int]:
     return list(np.flatnonzero(sel)[np.argsort(value[sel])[::-1][:n]])
 
 
-# Known defect (issue 8): since the walker's toes stay on the floor while the heel rises, the
-# swing shoe's sole passes beside the stance heel counter at peak eversion, and the heel line
-# locks onto it in 3 of 7 frames (22-30 deg off). Strict: this fails the suite once fixed.
-OVERLAP = pytest.mark.xfail(strict=True, reason="heel line locks onto the swing shoe's sole beside the stance heel")
-
-
-@pytest.mark.parametrize(
-    "scene", [pytest.param(Scene(), marks=OVERLAP), ALT], ids=["default", "other clothes and room"]
-)
+@pytest.mark.parametrize("scene", [Scene(), ALT], ids=["default", "other clothes and room"])
 def test_rearfoot_bisection_reads_the_everted_heel_from_behind(walk, scene):
     w, truth, px = walk
     rng = np.random.default_rng(0)
@@ -73,6 +65,87 @@ def test_rearfoot_bisection_reads_the_everted_heel_from_behind(walk, scene):
     assert len(errors) >= 5  # most peak-stance frames are measured
     # Single frames; the per-stride peak averages strides and is filtered (README: within 4 deg).
     assert np.median(errors) < 2.5 and errors.max() < 6.0, errors.round(1)
+
+
+def image_angle(top: np.ndarray, bottom: np.ndarray) -> float:
+    """Angle (deg) of the line top->bottom from image vertical, + = lower end to image right."""
+    d = bottom - top
+    return float(np.degrees(np.arctan2(d[0], d[1])))
+
+
+def test_shank_line_holds_where_the_swing_leg_passes_its_lower_part(walk):
+    # Issue 8: around mid-stance, where the rearfoot everts most, the swing leg passes the
+    # stance shank's lower part and hides or doubles its inner outline there, and the shaded
+    # side's silhouette fades against the darker floor behind it. A band from 0.4 of the
+    # shank down left those rows a third of it: here 2-3.4 deg off in 5 of 9 frames (mean 1.7).
+    w, truth, px = walk
+    rng = np.random.default_rng(3)
+    errors = []
+    for side in ("left", "right"):
+        knee_i, ankle_i = (lm.LEFT_KNEE, lm.LEFT_ANKLE) if side == "left" else (lm.RIGHT_KNEE, lm.RIGHT_ANKLE)
+        idx = stance_peaks(truth, side, "rearfoot_eversion_deg", 6)
+        for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx)):
+            knee = px[i, knee_i] + rng.normal(0, KNEE_NOISE_PX, 2)
+            ankle = px[i, ankle_i] + rng.normal(0, ANKLE_NOISE_PX, 2)
+            found = measure_leg(frame, knee, ankle, side)
+            if found is not None:  # the walker's shank is a cylinder: its axis is the knee-ankle line
+                errors.append(found.shank.angle_deg - image_angle(px[i, knee_i], px[i, ankle_i]))
+    errors = np.abs(errors)
+    assert len(errors) >= 8
+    assert errors.mean() < 1.2 and errors.max() < 3.0, errors.round(1)
+
+
+def test_heel_line_is_read_on_the_counters_back_face(walk):
+    # Issue 8: the heel patch ran from 0.02 to 0.12 shank lengths under where the skin's colour
+    # ends: into the blur of the back face's top edge, with the counter's top (seen from above,
+    # its outlines recede) just above, and it stopped ~7 px short of the sole. Over 16 walks at
+    # 720p that read the heel ~2 deg toward upright at large eversion. Now it spans the back
+    # face, clear of both horizontal edges' blur (2 px), down to the sole's top.
+    w, truth, px = walk
+    k, cam = w.frames_kinematics, w.camera("posterior", SIZE)
+    rng = np.random.default_rng(5)
+
+    def back_top_row(shapes: list, colour: tuple, near: np.ndarray) -> float:
+        """Image row of the middle of the top edge of the back face of the box of this colour
+        nearest to `near` (the counter, the rear sole)."""
+        boxes = [s for s in shapes if s.kind == "box" and s.colour == colour]
+        box = min(boxes, key=lambda s: np.linalg.norm(s.centre - near))
+        return float(cam.project(box.centre - box.axes[:, 0] * box.size[0] + box.axes[:, 2] * box.size[2])[0][1])
+
+    for scene in (Scene(), DARK):
+        for side in ("left", "right"):
+            idx = stance_peaks(truth, side, "rearfoot_eversion_deg", 3)
+            for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx, scene=scene)):
+                knee = px[i, lm.LEFT_KNEE if side == "left" else lm.RIGHT_KNEE] + rng.normal(0, KNEE_NOISE_PX, 2)
+                ankle = px[i, lm.LEFT_ANKLE if side == "left" else lm.RIGHT_ANKLE] + rng.normal(0, ANKLE_NOISE_PX, 2)
+                found = measure_leg(frame, knee, ankle, side)
+                if found is None:
+                    continue
+                shapes, heel = figure(k, i, w.body, scene.outfit), k.points[f"{side}_heel"][i]
+                top = back_top_row(shapes, scene.outfit.counter, heel)
+                sole = back_top_row(shapes, scene.outfit.sole, heel)
+                first, last = found.heel_rows[0], found.heel_rows[1] - 1
+                # Within 4 rows of the sole's top: its edge tilts with the heel across the midline's window.
+                assert top + 2 <= first and sole - 5 <= last <= sole - 1, (side, i, top, sole, found.heel_rows)
+
+
+def test_rearfoot_reads_the_largest_eversion_in_a_dark_room(walk):
+    # Issue 8: at 14 deg of eversion, black shoes with a grey counter in a dark room, the
+    # rearfoot angle read up to 4.3 deg low here (the shank's band, the heel's patch and its
+    # chains together).
+    w, truth, px = walk
+    rng = np.random.default_rng(4)
+    idx = stance_peaks(truth, "right", "rearfoot_eversion_deg", 6)
+    errors = []
+    for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx, scene=DARK)):
+        knee = px[i, lm.RIGHT_KNEE] + rng.normal(0, KNEE_NOISE_PX, 2)
+        ankle = px[i, lm.RIGHT_ANKLE] + rng.normal(0, ANKLE_NOISE_PX, 2)
+        found = measure_leg(frame, knee, ankle, "right")
+        if found is not None and found.quality >= 0.5:
+            errors.append(found.angle_deg - truth["frames"]["rearfoot_eversion_deg"]["right"][i])
+    errors = np.array(errors)
+    assert len(errors) >= 4 and min(truth["frames"]["rearfoot_eversion_deg"]["right"][i] for i in idx) > 13
+    assert np.abs(errors).max() < 3.0, errors.round(1)
 
 
 def test_waistband_line_follows_the_pelvis_where_hip_landmarks_do_not(walk):
