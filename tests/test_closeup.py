@@ -1,5 +1,6 @@
 """`gait analyze` on a lower-leg close-up (shins and shoes from behind, as running shops film a
-treadmill): no pose model, the legs found in the image, strides from the insole.
+treadmill): no pose model, the legs found in the image, strides from the insole or, without
+one, from the shoe collars' motion in the image (`analysis.closeup_events`).
 
 One rendered close-up session is shared by the tests (~15 s to render and analyse).
 """
@@ -12,12 +13,19 @@ import numpy as np
 import pytest
 
 from conftest import write_video
+from gait.analysis.closeup_events import METHOD, detect_closeup_events
+from gait.analysis.metrics import analyze_closeup
 from gait.capture.calibration import Calibration, save_calibration
+from gait.capture.video import open_source
 from gait.cli import main
 from gait.simulate import SideParams, WalkParams, simulate_walk
 from gait.simulate.samples import write_session
+from gait.vision.closeup import locate_legs
+from gait.vision.series import FrontalSeries, LegTrack
 from test_cli import assert_one_line_error, gait
 from test_record import Board
+
+FRAME_S = 1 / 30  # the walker's frame interval
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +44,7 @@ def test_closeup_session_is_analysed_from_the_image_with_the_insole_strides(clos
     assert result.returncode == 0, result.stderr
     m = json.loads((tmp_path / "m.json").read_text())
     assert m["frontal_sources"]["rearfoot_eversion_deg"]["source"] == "image"
+    assert m["events"]["method"] == "insole"  # the insole's contacts win over the image's events
     for side in ("left", "right"):
         # Measured on this walk: +0.6 / -0.3 deg over 3 strides a side (issue 8: within 4 deg).
         assert m["rearfoot_eversion_deg"][side]["peak"] == pytest.approx(truth["rearfoot_eversion_deg"][side]["peak"], abs=2.0)
@@ -48,15 +57,91 @@ def test_closeup_session_is_analysed_from_the_image_with_the_insole_strides(clos
     assert not (tmp_path / "out" / "overlay.mp4").exists()  # no landmarks to draw
 
 
-def test_closeup_video_without_insole_says_why_nothing_per_stride(closeup, tmp_path):
-    folder, _ = closeup
+def test_closeup_video_without_insole_takes_its_strides_from_the_image(closeup, tmp_path):
+    folder, truth = closeup
     result = gait("analyze", str(folder / "video.mp4"), "--framing", "legs", "-o", str(tmp_path / "out"),
                   "--json", str(tmp_path / "m.json"))  # fmt: skip
     assert result.returncode == 0, result.stderr
     m = json.loads((tmp_path / "m.json").read_text())
-    assert m["rearfoot_eversion_deg"] is None and "--insole" in m["missing"]["rearfoot_eversion_deg"]
-    assert m["cadence_spm"] is None and "--insole" in m["missing"]["events"]
-    assert m["findings"] == []
+    assert m["events"]["method"] == METHOD and m["strides"] == {"left": 3, "right": 3}
+    # Measured on this walk: cadence +0.5 %, stride time -0.6 / -0.1 %, rearfoot peaks -0.6 / -0.5 deg.
+    assert m["cadence_spm"] == pytest.approx(truth["cadence_spm"], rel=0.01)
+    for side in ("left", "right"):
+        assert m["stride_time_s"][side] == pytest.approx(truth["stride_time_s"][side], rel=0.02)
+        assert m["rearfoot_eversion_deg"][side]["peak"] == pytest.approx(truth["rearfoot_eversion_deg"][side]["peak"], abs=2.0)
+    # Toe off from behind is the heel's fastest rise, ahead of the toes: no stance fraction.
+    assert m["stance_fraction"] == {"left": None, "right": None} and "toe off" in m["missing"]["stance_fraction"]
+    assert not any("to find heel strikes" in why for why in m["missing"].values())
+    flagged = {(f["code"], f["side"]) for f in m["findings"]}
+    assert ("hyperpronation", "right") in flagged and ("hyperpronation", "left") not in flagged
+
+
+def _leg_tracks(video) -> tuple[np.ndarray, dict[str, LegTrack]]:
+    """Frame times and where `locate_legs` finds each leg, as `vision.frontal` records them."""
+    with open_source(video) as source:
+        found = [(frame.t, locate_legs(frame.image)) for frame in source]
+    t = np.array([f[0] for f in found])
+    tracks = {}
+    for side in ("left", "right"):
+        legs = [f[1].get(side) for f in found]
+        get = lambda fn: np.array([fn(leg) if leg else np.nan for leg in legs])  # noqa: E731
+        tracks[side] = LegTrack(get(lambda g: g.centre), get(lambda g: g.width),
+                                get(lambda g: np.nan if g.above else g.collar),
+                                np.array([bool(leg and leg.above) for leg in legs]))  # fmt: skip
+    return t, tracks
+
+
+def test_closeup_events_match_the_walkers_contacts(closeup):
+    """Heel strikes from the collars' motion against the walker's foot-floor contacts; toe offs
+    come before the toes leave by the lead the module documents (the heel's fastest rise)."""
+    folder, truth = closeup
+    t, legs = _leg_tracks(folder / "video.mp4")
+    ev = detect_closeup_events(t, *({s: getattr(legs[s], k) for s in legs} for k in ("x", "width", "collar_y", "above")))
+    steady = truth["steady_from_s"]  # the first stride ramps up from standing
+    for side in ("left", "right"):
+        true_hs = np.array([x for x in truth["events"][side]["heel_strike"] if x >= steady - 1e-6])
+        err = ev.heel_strike[side][np.argmin(np.abs(ev.heel_strike[side][:, None] - true_hs), axis=0)] - true_hs
+        # Measured: -6, -4, -8, -30 ms (left), -29, +6, -1, -39 ms (right).
+        assert len(true_hs) == 4 and np.all(np.abs(err) <= 2 * FRAME_S), (side, err)
+        true_to = np.array([x for x in truth["events"][side]["toe_off"] if x >= steady])
+        err = ev.toe_off[side][np.argmin(np.abs(ev.toe_off[side][:, None] - true_to), axis=0)] - true_to
+        assert len(true_to) >= 2 and np.all((err > -3 * FRAME_S) & (err < -FRAME_S)), (side, err)  # measured -2 frames
+    assert ev.quality > 0.9
+
+
+def _still_legs(n: int = 90) -> FrontalSeries:
+    """Legs found in every frame of a close-up in which nobody walks (collars still)."""
+    t = np.arange(n) / 30.0
+    nan, zero = np.full(n, np.nan), np.zeros(n)
+    legs = {s: LegTrack(np.full(n, x), np.full(n, 40.0), np.full(n, 330.0), np.zeros(n, bool))
+            for s, x in (("left", 280.0), ("right", 360.0))}  # fmt: skip
+    return FrontalSeries(t, {"left": nan, "right": nan}, {"left": zero, "right": zero}, nan, zero, "legs", legs)
+
+
+def test_closeup_without_walking_or_legs_keeps_honest_reasons():
+    still = _still_legs()
+    m = analyze_closeup(still, (640, 480)).metrics()
+    assert m["events"]["method"] == METHOD and m["cadence_spm"] is None
+    assert "too few regular strides" in m["missing"]["events"] and "--insole" in m["missing"]["cadence_spm"]
+    # Without the legs' positions (a series made before they were kept) nothing per stride.
+    old = FrontalSeries(still.t, still.rearfoot_deg, still.rearfoot_quality, still.pelvic_obliquity_deg,
+                        still.pelvic_quality, "legs")  # fmt: skip
+    m = analyze_closeup(old, (640, 480)).metrics()
+    assert m["cadence_spm"] is None and "to find heel strikes" in m["missing"]["events"]
+
+
+def test_leg_tracks_follow_the_series_to_other_times():
+    s = _still_legs(4)
+    s.legs["left"].collar_y[1] = 331.0
+    s.legs["left"].above[2] = True
+    moved = s.at(np.array([1 / 30, 2 / 30, 5.0]))
+    np.testing.assert_array_equal(moved.legs["left"].collar_y, [331.0, 330.0, np.nan])
+    np.testing.assert_array_equal(moved.legs["left"].above, [False, True, False])
+    assert np.isnan(moved.legs["right"].x[2]) and moved.legs["right"].x[0] == 360.0
+    with pytest.raises(ValueError, match="one value per time"):
+        FrontalSeries(s.t[:3], {k: v[:3] for k, v in s.rearfoot_deg.items()},
+                      {k: v[:3] for k, v in s.rearfoot_quality.items()}, s.pelvic_obliquity_deg[:3],
+                      s.pelvic_quality[:3], "legs", s.legs)  # fmt: skip
 
 
 def test_closeup_recorded_live_with_the_insole(closeup, tmp_path, capsys):

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from gait.analysis import cycles, events, frontal, image_frontal, pelvis, rotation, spatiotemporal
+from gait.analysis import closeup_events, cycles, events, frontal, image_frontal, pelvis, rotation, spatiotemporal
 from gait.analysis.cycles import Stride
 from gait.analysis.prepare import ANKLE, FRONTAL_VIEWS, HEEL, KNEE, LEG, SIDES, TOE, Landmarks, prepare, without_landmarks
 from gait.recording.posetrack import PoseTrack
@@ -400,15 +400,25 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
 def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contacts: events.Events | None = None
                     ) -> GaitAnalysis:  # fmt: skip
     """A lower-leg close-up seen from behind (`frontal_image.framing == "legs"`): rearfoot
-    eversion from the image, strides from an instrument's `contacts` (an insole's).
+    eversion from the image, strides from an instrument's `contacts` (an insole's) or, without
+    one, from the shoe collars' motion in the image itself (`closeup_events`).
 
-    The frame shows shins and shoes only, so there are no body landmarks: no events of the
-    video's own, no pelvis, no knee angle. Those are None with the reason, as is everything
-    per stride when no contacts are given.
+    The frame shows shins and shoes only, so there are no body landmarks: no pelvis, no knee
+    angle. Those are None with the reason, as is everything per stride when neither contacts
+    nor the image give strides. The image's toe offs come before the toes leave (the heel's
+    fastest rise, `closeup_events`), so with them the stance fraction is withheld.
     """
     L = without_landmarks(frontal_image.t, size)
-    none = events.Events({s: np.empty(0) for s in SIDES}, {s: np.empty(0) for s in SIDES}, "none")
-    a = analyze_landmarks(L, contacts if contacts is not None else none, "estimated", frontal_image)
+    ev = contacts
+    if ev is None and frontal_image.legs is not None:
+        legs = frontal_image.legs
+        ev = closeup_events.detect_closeup_events(frontal_image.t, {s: legs[s].x for s in SIDES},
+                                                  {s: legs[s].width for s in SIDES},
+                                                  {s: legs[s].collar_y for s in SIDES},
+                                                  {s: legs[s].above for s in SIDES})  # fmt: skip
+    if ev is None:
+        ev = events.Events({s: np.empty(0) for s in SIDES}, {s: np.empty(0) for s in SIDES}, "none")
+    a = analyze_landmarks(L, ev, "estimated", frontal_image)
     legs_only = "a lower-leg close-up shows no {}"
     missing = dict(a.missing)
     missing.update({
@@ -418,13 +428,30 @@ def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contact
         "foot_progression_deg": legs_only.format("body landmarks to take the foot's direction from"),
         "hip_rotation_deg": legs_only.format("hips"),
     })  # fmt: skip
-    if contacts is None:
-        why = ("a lower-leg close-up has no body landmarks to find heel strikes and toe offs in; record an "
-               "insole with it (--insole) to segment the strides")  # fmt: skip
+    timing = a.timing
+    if ev.method == "none":
+        why = ("a lower-leg close-up without the legs' positions has no body landmarks to find heel strikes and "
+               "toe offs in; record an insole with it (--insole) to segment the strides")  # fmt: skip
         missing.update({key: why for key in ("events", "cadence_spm", "stride_time_s", "stance_fraction",
                                              "rearfoot_eversion_deg")})  # fmt: skip
+    elif ev.method == closeup_events.METHOD:
+        valid = {s: len(cycles.valid_strides(a.strides, s)) for s in SIDES}
+        if min(valid.values()) < MIN_STRIDES or ev.quality < 0.6:
+            why = (f"the shoe collars' motion in the close-up gave too few regular strides (valid: left "
+                   f"{valid['left']}, right {valid['right']}; event quality {ev.quality:.2f}); record an insole "
+                   "with it (--insole) to segment the strides")  # fmt: skip
+            missing["events"] = why
+            if max(valid.values()) < MIN_STRIDES:  # else the per-side gaps are named by `metrics()`
+                missing.update({key: why for key in ("cadence_spm", "stride_time_s", "rearfoot_eversion_deg")})
+        missing["stance_fraction"] = (
+            "toe off is read from the close-up as the heel's fastest rise, which comes before the toes leave "
+            "(two frames on the walker), so the stance fraction would read short; record an insole with it "
+            "(--insole) for the stance time")  # fmt: skip
+        timing = replace(timing, stance_fraction={s: None for s in SIDES})
     notes = {**a.notes, "framing": "lower-leg close-up: legs found in the image, rearfoot eversion measured on it"}
-    return replace(a, missing=missing, notes=notes)
+    if ev.method == closeup_events.METHOD:
+        notes["timing"] = "strides from the shoe collars' motion in the close-up (no insole given)"
+    return replace(a, missing=missing, notes=notes, timing=timing)
 
 
 def _per_stride(L: Landmarks, strides: list[Stride], series: dict[str, dict[str, np.ndarray]],

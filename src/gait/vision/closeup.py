@@ -12,6 +12,7 @@ stands in for the ankle landmark, and the shin's width for its length (`WIDTH_RA
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 
 import cv2
@@ -31,8 +32,30 @@ WIDTH_SHARE, WIDTH_RATIO_MAX = (0.03, 0.25), 1.5
 PEAK_SHARE, CANDIDATES = 0.25, 6
 
 
+@dataclass(frozen=True)
+class Leg:
+    """One shin found in a close-up frame, frame pixels (y down)."""
+
+    centre: float  # midline column between the shin's outlines in the band
+    width: float  # between those outlines
+    collar_row: int  # first row of the shoe's collar down the midline
+    collar: float  # the same, sub-pixel: where the colour difference crosses COLLAR_DELTA_E
+    above: bool  # the collar lies at or above the band's foot (a foot lifted high): both rows are that bound
+
+    def landmarks(self) -> tuple[np.ndarray, np.ndarray]:
+        """(knee, ankle) pseudo-landmarks for `rearfoot.measure_leg`: the ankle at the collar, the
+        knee a shank length (`WIDTH_RATIO`) above it."""
+        ankle = np.array([self.centre, self.collar_row], np.float64)
+        return ankle - (0.0, self.width / WIDTH_RATIO), ankle
+
+
 def find_legs(frame: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """side -> (knee, ankle) pseudo-landmarks (px) for the legs found; {} when none."""
+    return {side: leg.landmarks() for side, leg in locate_legs(frame).items()}
+
+
+def locate_legs(frame: np.ndarray) -> dict[str, Leg]:
+    """side -> the shin found there (see `Leg`); {} when none."""
     h, w = frame.shape[:2]
     y0, y1 = int(BAND[0] * h), int(BAND[1] * h)
     profile = colour_gradient_x(frame[y0:y1]).mean(axis=0)
@@ -61,11 +84,16 @@ def find_legs(frame: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         half = max(int(0.25 * width), 1)
         column = np.median(lab[y0:, int(centre) - half : int(centre) + half + 1], axis=1)
         own = np.median(column[: y1 - y0], axis=0)
-        off = np.linalg.norm(column - own, axis=1) > COLLAR_DELTA_E
+        delta = np.linalg.norm(column - own, axis=1)
+        off = delta > COLLAR_DELTA_E
         off[: y1 - y0] = False
         below = np.flatnonzero(off[:-1] & off[1:])
         if len(below) == 0:
             continue
-        ankle = np.array([centre, y0 + below[0]], np.float64)
-        out[side] = (ankle - (0.0, width / WIDTH_RATIO), ankle)
+        k = int(below[0])
+        # Sub-pixel: where the difference crosses the threshold between the last row of the
+        # shank's colour and the first of the collar's (linear between the two rows).
+        step = delta[k] - delta[k - 1]
+        frac = float(np.clip((COLLAR_DELTA_E - delta[k - 1]) / step, 0.0, 1.0)) if step > 0 else 1.0
+        out[side] = Leg(float(centre), width, y0 + k, y0 + k - 1 + frac, k == y1 - y0)
     return out

@@ -17,10 +17,10 @@ import numpy as np
 from gait import landmarks as lm
 from gait.capture.video import open_source
 from gait.recording.posetrack import PoseTrack
-from gait.vision.closeup import find_legs
+from gait.vision.closeup import locate_legs
 from gait.vision.pelvis import measure_pelvis
 from gait.vision.rearfoot import measure_leg
-from gait.vision.series import SIDES, FrontalSeries
+from gait.vision.series import SIDES, FrontalSeries, LegTrack
 
 # A close-up is measured on the frame scaled to this width: its shins are then ~35 px wide and
 # ~180 px long, more than a 720p full-body frame gives them (~25 x 125 px), where the
@@ -41,8 +41,9 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
     """Per-frame rearfoot angles and pelvic obliquity of (time, BGR frame) pairs.
 
     `framing="body"` locates the legs and the pelvis with `track` (frame i of the frames is
-    frame i of the track); `"legs"` finds the legs in each frame itself and leaves the
-    pelvis unmeasured (a close-up does not show it).
+    frame i of the track); `"legs"` finds the legs in each frame itself, keeps where it found
+    them (`FrontalSeries.legs`, frame pixels) and leaves the pelvis unmeasured (a close-up
+    does not show it).
     """
     if framing not in ("body", "legs"):
         raise ValueError(f"framing must be 'body' or 'legs', not {framing!r}")
@@ -54,13 +55,23 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
     rear = {s: [] for s in SIDES}
     rear_q = {s: [] for s in SIDES}
     pelvis, pelvis_q = [], []
+    where = {s: [] for s in SIDES}  # close-up: (x, width, collar row, above) per frame, frame pixels
     for i, (time, image) in enumerate(frames):
         t.append(time)
         in_track = i < len(pixels)
+        scale = 1.0
         if framing == "legs" and image.shape[1] > CLOSEUP_WIDTH:
-            image = cv2.resize(image, None, fx=CLOSEUP_WIDTH / image.shape[1], fy=CLOSEUP_WIDTH / image.shape[1],
-                               interpolation=cv2.INTER_AREA)  # fmt: skip
-        legs = find_legs(image) if framing == "legs" else _track_legs(pixels[i]) if in_track else {}
+            scale = CLOSEUP_WIDTH / image.shape[1]
+            image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        if framing == "legs":
+            located = locate_legs(image)
+            legs = {s: leg.landmarks() for s, leg in located.items()}
+            for s in SIDES:
+                leg = located.get(s)
+                where[s].append((leg.centre / scale, leg.width / scale, np.nan if leg.above else leg.collar / scale,
+                                 leg.above) if leg else (np.nan, np.nan, np.nan, False))  # fmt: skip
+        else:
+            legs = _track_legs(pixels[i]) if in_track else {}
         for side in SIDES:
             found = measure_leg(image, *legs[side], side) if side in legs else None
             rear[side].append(found.angle_deg if found else np.nan)
@@ -73,8 +84,12 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
         pelvis.append(line.obliquity_deg if line else np.nan)
         pelvis_q.append(line.quality if line else 0.0)
     arr = lambda v: np.asarray(v, dtype=np.float64)  # noqa: E731
+    tracks = None
+    if framing == "legs":
+        cols = {s: np.asarray(where[s], np.float64).reshape(-1, 4) for s in SIDES}
+        tracks = {s: LegTrack(c[:, 0], c[:, 1], c[:, 2], c[:, 3] > 0) for s, c in cols.items()}
     return FrontalSeries(arr(t), {s: arr(rear[s]) for s in SIDES}, {s: arr(rear_q[s]) for s in SIDES},
-                         arr(pelvis), arr(pelvis_q), framing)  # fmt: skip
+                         arr(pelvis), arr(pelvis_q), framing, tracks)  # fmt: skip
 
 
 def measure_video(video: str | os.PathLike, track: PoseTrack | None = None, framing: str = "body",

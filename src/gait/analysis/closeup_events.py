@@ -1,0 +1,192 @@
+"""Gait events from a lower-leg close-up's own image: each shoe collar's row over time.
+
+A low camera behind a treadmill (`vision.closeup`: lens below the knees, above the shoes)
+sees each collar (where the shin's colour gives way to the shoe's, `LegTrack.collar_y`, y
+down) move like this over a stride (measured on the walker's rendered close-ups, 8 walks at
+640x480 and 1280x720; scripts/closeup_events_accuracy.py):
+
+- stance: the belt carries the heel toward the camera and the collar drifts slowly down the
+  image (its distance below the horizon grows as 1/depth);
+- heel off to early swing: the heel rises and the collar climbs fast, often out of the band
+  where it is searched (`LegTrack.above`);
+- late swing: it comes down fast as the foot descends, then hangs nearly still for 70-105 ms
+  while the heel glides in low over the belt, still moving away (the descent and the
+  recession cancel in the image);
+- heel strike: the belt takes the heel and the collar starts its stance drift.
+
+Heel strike is the break between the glide and the drift, found by least squares: a hinge
+(one slope before, another after, and a step for the heel's last drop and roll onto the belt
+within a frame) fitted over the glide and the loading response that follows (CONTACT_WINDOW).
+
+Toe off is read as the instant of the heel's fastest rise, a heel-based version of the foot
+velocity algorithm's toe-off marker (O'Connor et al. 2007, Gait Posture 25:469-474: the
+foot's peak upward velocity). The heel leads the toes off the ground, so this marker comes
+early: on the walker 66 ms (two frames at 30 fps; SD 9 ms, 30 walks) before the toes leave.
+It is not shifted: that lead is the walker's foot model, and no physical argument gives a
+real foot's (so `metrics.analyze_closeup` withholds the stance fraction).
+
+Assumes the collars lie below the horizon (the lens above them, as the walker's at 16 % of
+body height): a stance drift that does not run down the image rejects that heel strike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.signal import find_peaks
+
+from gait.analysis import signals
+from gait.analysis.events import MIN_STRIDE_S, PROMINENCE, VERTICAL_FRACTION, Events, _fill_nan, event_quality
+from gait.analysis.prepare import SIDES
+from gait.vision.closeup import WIDTH_RATIO_MAX
+
+METHOD = "closeup_collar"
+# Gaps up to this long are bridged: a leg missed for a frame or two (the other foot crossing
+# in front of it). The collar's climb out of the search band is not a gap (`above`).
+GAP_S = 0.1
+# The other shoe passing in front misreads a collar for one or two frames (on the walker's
+# close-ups: 20-30 px up for 1-2 frames in mid-stance); a running median over this many
+# frames removes such slips and keeps monotone runs and steps as they are.
+DESPIKE_FRAMES = 3
+# The heel-strike fit runs from the end of the late-swing descent over this share of the
+# stride: the glide (70-105 ms on the walker, 7-9 % of its strides) and the loading response
+# up to the opposite toe off (~10 % of the cycle, Perry & Burnfield 2010, ch. 2). After that
+# the other foot swings through in front of this one and the heel rolls onto its sole, both
+# of which move the collar other ways.
+CONTACT_WINDOW = 0.18
+# The hinge's break is searched on a grid of this share of a frame.
+GRID_FRAMES = 0.05
+# A frame whose shin midline lies more than STRAY_WIDTHS of the shin's width off the leg's
+# running median (over +-STRAY_S) holds some other outlines (the other leg crossing in front
+# of this one). On the walker's close-ups 95 % of frames lie within 0.11 widths of it and the
+# misread frames 0.5-1 width off, with few between (0.3-0.5: 0.4 % of frames). So does a
+# frame whose shin is wider or narrower than that median by more than the 1.5x that depth
+# changes the two shins' widths by (`vision.closeup.WIDTH_RATIO_MAX`); misread frames on the
+# walker read about half the width.
+STRAY_WIDTHS, STRAY_S = 0.3, 0.25
+
+
+def _differences(t: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Midpoint times and forward-difference velocity (px/s), NaN beside a missing sample."""
+    return 0.5 * (t[1:] + t[:-1]), np.diff(y) / np.diff(t)
+
+
+def _hinge(tt: np.ndarray, yy: np.ndarray, taus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares fits of y = a + b1 min(t - tau, 0) + b2 max(t - tau, 0) + c [t >= tau] for
+    every tau at once: (K,) sums of squared residuals (inf where singular) and (K, 4) coefficients."""
+    d = tt[None, :] - taus[:, None]
+    x = np.stack([np.ones_like(d), np.minimum(d, 0.0), np.maximum(d, 0.0), (d >= 0).astype(np.float64)], axis=-1)
+    xtx = np.einsum("kni,knj->kij", x, x)
+    xty = np.einsum("kni,n->ki", x, yy)
+    ok = np.linalg.cond(xtx) < 1e12
+    beta = np.zeros((len(taus), 4))
+    beta[ok] = np.linalg.solve(xtx[ok], xty[ok][..., None])[..., 0]
+    sse = np.sum((yy[None, :] - np.einsum("kni,ki->kn", x, beta)) ** 2, axis=1)
+    return np.where(ok, sse, np.inf), beta
+
+
+def _running_median(a: np.ndarray, half: int) -> np.ndarray:
+    """Median over +-half samples, ignoring NaN (NaN where the window holds none)."""
+    windows = sliding_window_view(np.pad(a, half, constant_values=np.nan), 2 * half + 1)
+    out = np.full(len(a), np.nan)
+    some = np.isfinite(windows).any(axis=1)
+    out[some] = np.nanmedian(windows[some], axis=1)
+    return out
+
+
+def _side_events(t: np.ndarray, x: np.ndarray, width: np.ndarray, collar_y: np.ndarray,
+                 above: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
+    """Heel strikes, toe offs and how many candidates were rejected, for one leg."""
+    none = np.empty(0)
+    if len(t) < 5:
+        return none, none, 0
+    fs = signals.sample_rate(t)
+    half = max(int(round(STRAY_S * fs)), 1)
+    mid, wide = _running_median(x, half), _running_median(width, half)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stray = ~((np.abs(x - mid) <= STRAY_WIDTHS * wide) & (np.abs(np.log(width / wide)) <= np.log(WIDTH_RATIO_MAX)))
+    above = above & ~stray
+    y = signals.bridge_gaps(np.where(above | stray, np.nan, collar_y), t, GAP_S)
+    y[above] = np.nan
+    y = np.where(np.isfinite(y), _running_median(y, DESPIKE_FRAMES // 2), np.nan)
+    if np.isfinite(y).sum() < 5:
+        return none, none, 0
+    # Swings (the collar high, or above the band) count as the highest row seen, so each
+    # stance stands out as a ridge whose crest is heel off (the collar nearest and lowest).
+    high = _fill_nan(np.where(above, np.nanmin(y), y))
+    lo, hi = np.percentile(high, [5, 95])
+    if not hi > lo:
+        return none, none, 0
+    crests, _ = find_peaks(high, distance=max(int(0.85 * MIN_STRIDE_S * fs), 1), prominence=PROMINENCE * (hi - lo))
+    if len(crests) < 2:
+        return none, none, 0
+    stride = float(np.median(np.diff(t[crests])))
+    tm, v = _differences(t, y)
+    hs, to, rejected = [], [], 0
+    # Each swing lies between two crests (before the first: from the start; after the last: to
+    # the end, where the last heel strike may come without its stance's crest).
+    for a, b in zip(np.r_[0, crests], np.r_[crests, len(v)]):
+        # Late swing: from the swing's top (its last highest frame) to this stance's crest;
+        # the descent is the first rise of the collar's downward speed there.
+        seg = high[a:b]
+        top = a + len(seg) - 1 - int(np.argmin(seg[::-1])) if len(seg) else a
+        seen = np.flatnonzero(np.isfinite(v[top:b]))
+        if not len(seen):
+            rejected += 1
+            continue
+        p = top + int(seen[0])
+        while p + 1 < b and v[p + 1] > v[p]:  # NaN compares False: a gap ends the climb too
+            p += 1
+        level = VERTICAL_FRACTION * v[p]
+        after = np.flatnonzero(np.isfinite(v[p:b]) & (v[p:b] <= level))
+        if v[p] <= 0 or not len(after) or not np.isfinite(v[p + after[0] - 1]):
+            rejected += 1
+            continue
+        j = p + after[0]
+        t_end = tm[j - 1] + (tm[j] - tm[j - 1]) * (v[j - 1] - level) / (v[j - 1] - v[j])
+        sel = (t >= t_end) & (t <= t_end + CONTACT_WINDOW * stride) & np.isfinite(y)
+        tt, yy = t[sel], y[sel]
+        if len(tt) < 5:
+            rejected += 1
+            continue
+        taus = np.arange(tt[0] + 0.5 / fs, tt[-1] - 0.5 / fs, GRID_FRAMES / fs)
+        sse, beta = _hinge(tt, yy, taus)
+        k = int(np.argmin(sse))
+        if not np.isfinite(sse[k]) or beta[k, 3] + beta[k, 2] * (tt[-1] - taus[k]) <= 0:  # not down the image after
+            rejected += 1
+            continue
+        hs.append(taus[k])
+    for c, d in zip(crests, np.r_[crests[1:], len(v)]):
+        # Heel off to early swing: the climb's fastest frame pair, inside the run of frames
+        # where the collar is seen (an edge of the run may be the climb cut off, not its peak).
+        run = np.isfinite(v[c:d])
+        n = int(np.argmin(run)) if not run.all() else len(run)
+        k = c + int(np.argmin(v[c : c + n])) if n >= 3 else -1
+        if k <= c or k >= c + n - 1 or v[k] >= 0:
+            rejected += 1
+            continue
+        to.append(float(signals.index_to_time(tm, signals.refine_extremum(-v, np.array([k])))[0]))
+    return np.asarray(hs), np.asarray(to), rejected
+
+
+def detect_closeup_events(t: np.ndarray, x: dict[str, np.ndarray], width: dict[str, np.ndarray],
+                          collar_y: dict[str, np.ndarray], above: dict[str, np.ndarray]) -> Events:  # fmt: skip
+    """Heel strikes and toe offs per side from where a lower-leg close-up shows each leg.
+
+    Per side, (T,) arrays in pixels (y down), NaN where the leg was not found: `x` the
+    shin's midline column and `width` its width (frames far off the leg's own track are
+    another leg's outlines and are dropped, STRAY_WIDTHS), `collar_y` the shoe collar's row;
+    `above` (bool) marks frames where the collar was above the band it is searched in (the
+    foot lifted high). Candidates the signal cannot support (no descent into the stance, no
+    drift after the break, a climb cut off by a gap) are dropped and counted in the notes;
+    implausible strides are for `cycles.segment_strides` to reject.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    hs, to, notes = {}, {}, []
+    arr = lambda a, side: np.asarray(a[side], np.float64)  # noqa: E731
+    for side in SIDES:
+        hs[side], to[side], rejected = _side_events(t, arr(x, side), arr(width, side), arr(collar_y, side),
+                                                    np.asarray(above[side], bool))  # fmt: skip
+        if rejected:
+            notes.append(f"{side}: {rejected} event candidates without the collar motion they need")
+    return Events(hs, to, METHOD, event_quality(hs, to), notes)
