@@ -40,6 +40,12 @@ def walk():
     return w, w.truth("posterior"), w.posetrack("posterior", SIZE).pixels.astype(np.float64)
 
 
+def located_leg(px: np.ndarray, i: int, side: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Knee and ankle of frame i where a pose model would put them (true + its noise)."""
+    knee = px[i, lm.LEFT_KNEE if side == "left" else lm.RIGHT_KNEE] + rng.normal(0, KNEE_NOISE_PX, 2)
+    return knee, px[i, lm.LEFT_ANKLE if side == "left" else lm.RIGHT_ANKLE] + rng.normal(0, ANKLE_NOISE_PX, 2)
+
+
 def stance_peaks(truth: dict, side: str, key: str, n: int) -> list[int]:
     """The n frames of `side`'s stance (after the ramp-up stride) where `key` is largest."""
     frames = truth["frames"]
@@ -56,9 +62,7 @@ def test_rearfoot_bisection_reads_the_everted_heel_from_behind(walk, scene):
     for side in ("left", "right"):
         idx = stance_peaks(truth, side, "rearfoot_eversion_deg", 4)
         for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx, scene=scene)):
-            knee = px[i, lm.LEFT_KNEE if side == "left" else lm.RIGHT_KNEE] + rng.normal(0, KNEE_NOISE_PX, 2)
-            ankle = px[i, lm.LEFT_ANKLE if side == "left" else lm.RIGHT_ANKLE] + rng.normal(0, ANKLE_NOISE_PX, 2)
-            found = measure_leg(frame, knee, ankle, side)
+            found = measure_leg(frame, *located_leg(px, i, side, rng), side)
             if found is not None and found.quality >= 0.5:
                 errors.append(found.angle_deg - truth["frames"]["rearfoot_eversion_deg"][side][i])
     errors = np.abs(errors)
@@ -116,9 +120,7 @@ def test_heel_line_is_read_on_the_counters_back_face(walk):
         for side in ("left", "right"):
             idx = stance_peaks(truth, side, "rearfoot_eversion_deg", 3)
             for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx, scene=scene)):
-                knee = px[i, lm.LEFT_KNEE if side == "left" else lm.RIGHT_KNEE] + rng.normal(0, KNEE_NOISE_PX, 2)
-                ankle = px[i, lm.LEFT_ANKLE if side == "left" else lm.RIGHT_ANKLE] + rng.normal(0, ANKLE_NOISE_PX, 2)
-                found = measure_leg(frame, knee, ankle, side)
+                found = measure_leg(frame, *located_leg(px, i, side, rng), side)
                 if found is None:
                     continue
                 shapes, heel = figure(k, i, w.body, scene.outfit), k.points[f"{side}_heel"][i]
