@@ -16,21 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from gait.capture.video import VideoFile
-from gait.pose.estimator import BlazePose, native_logs_silenced
+from common import SIZE, decoded, pose_model_seconds_per_frame
 from gait.pose.extract import video_to_track
 from gait.simulate import WalkParams, render_video, simulate_walk
 from gait.vision.frontal import measure_frames
-
-SIZE = (1280, 720)
-
-
-def pose_ms(frames: list) -> float:
-    with native_logs_silenced(), BlazePose() as model:
-        start = time.perf_counter()
-        for i, frame in enumerate(frames):
-            model.detect(frame, i / 30.0)
-        return 1000.0 * (time.perf_counter() - start) / len(frames)
 
 
 def image_ms(frames: list, track=None, framing: str = "body") -> float:
@@ -47,10 +36,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         clip = render_video(walk, Path(tmp) / "walk.mp4", "posterior", SIZE)
         closeup = render_video(walk, Path(tmp) / "legs.mp4", "posterior", SIZE, framing="legs")
-        frames = [frame.image for frame in VideoFile(clip)]
-        legs = [frame.image for frame in VideoFile(closeup)]
+        frames = decoded(clip)
+        legs = decoded(closeup)
         track, _ = video_to_track(clip)
-    pose = pose_ms(frames)
+    pose = 1000.0 * pose_model_seconds_per_frame(frames)
     body = image_ms(frames, track)
     close = image_ms(legs, framing="legs")
     print(f"clip: {len(frames)} frames at {SIZE[0]}x{SIZE[1]}")

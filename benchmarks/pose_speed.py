@@ -15,20 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gait.capture.video import VideoFile
-from gait.pose.estimator import BlazePose, native_logs_silenced
+from common import SIZE, decoded, pose_model_seconds_per_frame
 from gait.pose.extract import video_to_track
 from gait.simulate import WalkParams, render_video, simulate_walk
-
-SIZE = (1280, 720)
-
-
-def raw_mediapipe_fps(frames: list) -> float:
-    with native_logs_silenced(), BlazePose() as model:
-        start = time.perf_counter()
-        for i, frame in enumerate(frames):
-            model.detect(frame, i / 30.0)
-        return len(frames) / (time.perf_counter() - start)
 
 
 def main() -> None:
@@ -36,9 +25,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0, help="clip length")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        clip = render_video(simulate_walk(WalkParams(duration_s=args.seconds), seed=0), Path(tmp) / "walk.mp4", "posterior", SIZE)
-        frames = [frame.image for frame in VideoFile(clip)]
-        raw = raw_mediapipe_fps(frames)
+        clip = render_video(simulate_walk(WalkParams(duration_s=args.seconds, standing_s=1.0), seed=0), Path(tmp) / "walk.mp4", "posterior", SIZE)
+        frames = decoded(clip)
+        raw = 1.0 / pose_model_seconds_per_frame(frames)
         start = time.perf_counter()
         track, _ = video_to_track(clip)
         ours = len(track) / (time.perf_counter() - start)

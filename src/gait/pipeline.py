@@ -93,15 +93,19 @@ def resolve_input(
         raise GaitError(f"{path}: no such file or folder")
     if framing not in FRAMINGS:
         raise GaitError(f"unknown framing {framing!r}: choose one of {', '.join(FRAMINGS)}")
-    if framing == "legs" or (sess.is_session(path) and (sess.open_session(path).info.get("camera") or {}).get("framing") == "legs"):
-        return _closeup_input(path, out_dir, insole)
     out = Path(out_dir) if out_dir else path if path.is_dir() else Path.cwd() / f"{path.stem}-gait"
     extra_insole = insole_csv.read_insole_csv(insole) if insole is not None else None
+    session = sess.open_session(path) if path.is_dir() else None
+    if session is not None and (session.info.get("camera") or {}).get("framing") == "legs":
+        framing = "legs"
+    closeup = framing == "legs"  # no pose model: a close-up of shins and shoes shows nobody
     track = report = insole = video = None
-    if path.is_dir():
-        session = sess.open_session(path)
+    if session is not None:
         video = session.video
-        if session.pose is not None:
+        if closeup:
+            if video is None:
+                raise GaitError(f"{path}: a lower-leg close-up (--framing legs) needs a video; this session has none")
+        elif session.pose is not None:
             track = ptrack.load_posetrack(session.pose)
         elif session.pose_journal is not None:
             track, report = _track_from_journal(session.pose_journal, out, view)
@@ -109,8 +113,10 @@ def resolve_input(
             track, report = _track_from_video(session.video, out, view, model_path, progress)
         if session.insole is not None:
             insole = insole_csv.read_insole_csv(session.insole)
-        if track is None and insole is None:
+        if track is None and insole is None and not closeup:
             raise GaitError(f"{path}: session holds neither a video, a pose track nor an insole recording")
+    elif closeup and path.suffix.lower() in (".npz", ".csv"):
+        raise GaitError(f"{path}: a lower-leg close-up (--framing legs) is measured on a video, not a {path.suffix} file")
     elif path.suffix.lower() == ".npz":
         track = ptrack.load_posetrack(path)
     elif path.suffix.lower() == ".csv":
@@ -123,36 +129,15 @@ def resolve_input(
             raise GaitError(f"{path}: neither an insole recording nor a pose-track CSV")
     else:
         video = path
-        track, report = _track_from_video(path, out, view, model_path, progress)
+        if not closeup:
+            track, report = _track_from_video(path, out, view, model_path, progress)
     if track is not None and view is not None and report is None:
         track = track.with_view(view)
     if extra_insole is not None:
         if insole is not None:
             raise GaitError(f"{path}: already holds an insole recording; give --insole only with a video or pose track")
         insole = extra_insole
-    return Inputs(path, out, track, report, insole, video)
-
-
-def _closeup_input(path: Path, out_dir: str | os.PathLike | None, insole: str | os.PathLike | None) -> Inputs:
-    """A lower-leg close-up: a video, or a session folder holding one, with its insole."""
-    out = Path(out_dir) if out_dir else path if path.is_dir() else Path.cwd() / f"{path.stem}-gait"
-    recording = None
-    if path.is_dir():
-        session = sess.open_session(path)
-        video = session.video
-        if session.insole is not None:
-            recording = insole_csv.read_insole_csv(session.insole)
-    elif path.suffix.lower() in (".npz", ".csv"):
-        raise GaitError(f"{path}: a lower-leg close-up (--framing legs) is measured on a video, not a {path.suffix} file")
-    else:
-        video = path
-    if video is None:
-        raise GaitError(f"{path}: a lower-leg close-up (--framing legs) needs a video; this session has none")
-    if insole is not None:
-        if recording is not None:
-            raise GaitError(f"{path}: already holds an insole recording; give --insole only with a video")
-        recording = insole_csv.read_insole_csv(insole)
-    return Inputs(path, out, None, None, recording, video, "legs")
+    return Inputs(path, out, track, report, insole, video, framing)
 
 
 @dataclass(frozen=True)

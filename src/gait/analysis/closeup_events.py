@@ -36,7 +36,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import find_peaks
 
 from gait.analysis import signals
-from gait.analysis.events import MIN_STRIDE_S, PROMINENCE, VERTICAL_FRACTION, Events, _fill_nan, event_quality
+from gait.analysis.events import MIN_STRIDE_S, PROMINENCE, VERTICAL_FRACTION, Events, event_quality
 from gait.analysis.prepare import SIDES
 from gait.vision.closeup import WIDTH_RATIO_MAX
 
@@ -113,7 +113,7 @@ def _side_events(t: np.ndarray, x: np.ndarray, width: np.ndarray, collar_y: np.n
         return none, none, 0
     # Swings (the collar high, or above the band) count as the highest row seen, so each
     # stance stands out as a ridge whose crest is heel off (the collar nearest and lowest).
-    high = _fill_nan(np.where(above, np.nanmin(y), y))
+    high = signals.fill_nan(np.where(above, np.nanmin(y), y))
     lo, hi = np.percentile(high, [5, 95])
     if not hi > lo:
         return none, none, 0

@@ -54,15 +54,6 @@ class Events:
         }  # fmt: skip
 
 
-def _fill_nan(y: np.ndarray) -> np.ndarray:
-    """NaN replaced by linear interpolation (edges held) so peak finding can run."""
-    ok = np.isfinite(y)
-    if ok.all() or not ok.any():
-        return np.nan_to_num(y)
-    idx = np.arange(len(y))
-    return np.interp(idx, idx[ok], y[ok])
-
-
 def _extrema(y: np.ndarray, t: np.ndarray, fs: float, maxima: bool) -> np.ndarray:
     """Times of prominent maxima (or minima) of y, refined to sub-frame by a parabola.
 
@@ -76,7 +67,7 @@ def _extrema(y: np.ndarray, t: np.ndarray, fs: float, maxima: bool) -> np.ndarra
     amp = hi - lo
     if not amp > 0:
         return np.empty(0)
-    filled = _fill_nan(s)
+    filled = signals.fill_nan(s)
     peaks, _ = find_peaks(filled, distance=max(int(0.85 * MIN_STRIDE_S * fs), 1), prominence=PROMINENCE * amp)
     near_gap = ~(ok[np.clip(peaks - 1, 0, len(y) - 1)] & ok[peaks] & ok[np.clip(peaks + 1, 0, len(y) - 1)])
     peaks = peaks[~near_gap]
@@ -106,7 +97,7 @@ def _threshold_crossings(v: np.ndarray, t: np.ndarray, fs: float, after: bool, f
     ok = np.isfinite(v)
     if ok.sum() < 5:
         return np.empty(0)
-    filled = _fill_nan(v)
+    filled = signals.fill_nan(v)
     amp = np.nanpercentile(v, 98)
     if not amp > 0:
         return np.empty(0)

@@ -65,6 +65,16 @@ def bridge_gaps(values: np.ndarray, t: np.ndarray, max_gap_s: float = MAX_GAP_S)
     return flat.reshape(x.shape)
 
 
+def fill_nan(y: np.ndarray) -> np.ndarray:
+    """Every NaN of a 1-D series replaced by linear interpolation over samples (edges held),
+    for peak finding, which cannot run over gaps."""
+    ok = np.isfinite(y)
+    if ok.all() or not ok.any():
+        return np.nan_to_num(y)
+    idx = np.arange(len(y))
+    return np.interp(idx, idx[ok], y[ok])
+
+
 def lowpass(values: np.ndarray, fs: float, cutoff_hz: float = CUTOFF_HZ) -> np.ndarray:
     """Zero-phase Butterworth low-pass along axis 0, segment by segment between NaN gaps.
 

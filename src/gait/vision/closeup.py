@@ -15,12 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-import cv2
 import numpy as np
 from scipy.signal import find_peaks
 
 from gait.vision.bisect import colour_gradient_x
-from gait.vision.rearfoot import COLLAR_DELTA_E, WIDTH_RATIO
+from gait.vision.rearfoot import COLLAR_DELTA_E, WIDTH_RATIO, colour_departure
 
 # Rows where a shins-and-shoes close-up shows the mid shins: 25-55 % of the frame height
 # (the shoes take the lower third, knees or nothing the top).
@@ -76,21 +75,14 @@ def locate_legs(frame: np.ndarray) -> dict[str, Leg]:
             best, legs = score, ((peaks[a], peaks[b]), (peaks[c], peaks[d]))
     if legs is None:
         return {}
-    lab = cv2.cvtColor(frame, cv2.COLOR_BGR2LAB).astype(np.float32)
-    lab[..., 0] *= 100.0 / 255.0
     out = {}
     for side, (xl, xr) in zip(("left", "right"), legs):
         centre, width = 0.5 * (xl + xr), float(xr - xl)
         half = max(int(0.25 * width), 1)
-        column = np.median(lab[y0:, int(centre) - half : int(centre) + half + 1], axis=1)
-        own = np.median(column[: y1 - y0], axis=0)
-        delta = np.linalg.norm(column - own, axis=1)
-        off = delta > COLLAR_DELTA_E
-        off[: y1 - y0] = False
-        below = np.flatnonzero(off[:-1] & off[1:])
-        if len(below) == 0:
+        found = colour_departure(frame[y0:, max(int(centre) - half, 0) : int(centre) + half + 1], y1 - y0)
+        if found is None:
             continue
-        k = int(below[0])
+        k, delta = found
         # Sub-pixel: where the difference crosses the threshold between the last row of the
         # shank's colour and the first of the collar's (linear between the two rows).
         step = delta[k] - delta[k - 1]

@@ -176,15 +176,22 @@ def _collar(crop: np.ndarray, shank: Bisection, y0: int, x0: int, band: int) -> 
     """Frame row of the shoe's collar: going down the leg's midline from the shank band, the
     first of two rows whose colour differs from the shank's own by more than COLLAR_DELTA_E."""
     ys = np.arange(crop.shape[0])
-    strip = crop[ys[:, None], _midline(shank, ys, y0, x0, crop.shape[1])]  # (R, C, 3): only what is read
-    lab = cv2.cvtColor(strip, cv2.COLOR_BGR2LAB).astype(np.float32)
+    found = colour_departure(crop[ys[:, None], _midline(shank, ys, y0, x0, crop.shape[1])], band)
+    return float(found[0] + y0) if found is not None else None
+
+
+def colour_departure(strip: np.ndarray, band: int) -> tuple[int, np.ndarray] | None:
+    """Down a BGR strip (R, C, 3) along a leg's midline: the first of two rows whose median
+    colour differs from the first `band` rows' (the shank's own) by more than COLLAR_DELTA_E
+    in CIELAB, and every row's difference (R,); None when no row does."""
+    lab = cv2.cvtColor(np.ascontiguousarray(strip), cv2.COLOR_BGR2LAB).astype(np.float32)
     lab[..., 0] *= 100.0 / 255.0  # OpenCV scales L* to 0-255
     colour = np.median(lab, axis=1)  # (R, 3) along the midline
-    own = np.median(colour[:band], axis=0)
-    off = np.linalg.norm(colour - own, axis=1) > COLLAR_DELTA_E
+    delta = np.linalg.norm(colour - np.median(colour[:band], axis=0), axis=1)
+    off = delta > COLLAR_DELTA_E
     off[:band] = False
     both = np.flatnonzero(off[:-1] & off[1:])
-    return float(both[0] + y0) if len(both) else None
+    return (int(both[0]), delta) if len(both) else None
 
 
 def _sole(crop: np.ndarray, shank: Bisection, top: float, y0: int, x0: int, length: float) -> float | None:
