@@ -4,7 +4,7 @@ Each seed draws a walk as scripts/frontal_accuracy.py does (cadence 100-120, spe
 height 1.6-1.9, its outfit and scene) and, so that the stance fraction is not always the
 walker's default, a stance fraction of 0.57-0.64. The walk is rendered as a close-up
 (`framing="legs"`), measured (`vision.frontal.measure_video`) and analysed without contacts
-(`analysis.metrics.analyze_closeup`: events from `analysis.closeup_events`). Every true heel
+(`analysis.metrics.analyze_closeup`: events from `analysis.collar_events`). Every true heel
 strike and toe off from the end of the first (ramp-up) stride on is matched to the nearest
 found one of its side within half a step (0.25 s); unmatched ones count as missed. Prints a
 per-walk markdown table and the pooled error distributions for the README.

@@ -1,6 +1,6 @@
 """`gait analyze` on a lower-leg close-up (shins and shoes from behind, as running shops film a
 treadmill): no pose model, the legs found in the image, strides from the insole or, without
-one, from the shoe collars' motion in the image (`analysis.closeup_events`).
+one, from the shoe collars' motion in the image (`analysis.collar_events`).
 
 One rendered close-up session is shared by the tests (~15 s to render and analyse).
 """
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from conftest import write_video
-from gait.analysis.closeup_events import METHOD, detect_closeup_events
+from gait.analysis.collar_events import METHODS, detect_collar_events
 from gait.analysis.metrics import analyze_closeup
 from gait.capture.calibration import Calibration, save_calibration
 from gait.capture.video import open_source
@@ -63,7 +63,7 @@ def test_closeup_video_without_insole_takes_its_strides_from_the_image(closeup, 
                   "--json", str(tmp_path / "m.json"))  # fmt: skip
     assert result.returncode == 0, result.stderr
     m = json.loads((tmp_path / "m.json").read_text())
-    assert m["events"]["method"] == METHOD and m["strides"] == {"left": 3, "right": 3}
+    assert m["events"]["method"] == METHODS["legs"] and m["strides"] == {"left": 3, "right": 3}
     # Measured on this walk: cadence +0.5 %, stride time -0.6 / -0.1 %, rearfoot peaks -0.6 / -0.5 deg.
     assert m["cadence_spm"] == pytest.approx(truth["cadence_spm"], rel=0.01)
     for side in ("left", "right"):
@@ -96,7 +96,7 @@ def test_closeup_events_match_the_walkers_contacts(closeup):
     come before the toes leave by the lead the module documents (the heel's fastest rise)."""
     folder, truth = closeup
     t, legs = _leg_tracks(folder / "video.mp4")
-    ev = detect_closeup_events(t, *({s: getattr(legs[s], k) for s in legs} for k in ("x", "width", "collar_y", "above")))
+    ev = detect_collar_events(t, *({s: getattr(legs[s], k) for s in legs} for k in ("x", "width", "collar_y", "above")), framing="legs")
     steady = truth["steady_from_s"]  # the first stride ramps up from standing
     for side in ("left", "right"):
         true_hs = np.array([x for x in truth["events"][side]["heel_strike"] if x >= steady - 1e-6])
@@ -121,7 +121,7 @@ def _still_legs(n: int = 90) -> FrontalSeries:
 def test_closeup_without_walking_or_legs_keeps_honest_reasons():
     still = _still_legs()
     m = analyze_closeup(still, (640, 480)).metrics()
-    assert m["events"]["method"] == METHOD and m["cadence_spm"] is None
+    assert m["events"]["method"] == METHODS["legs"] and m["cadence_spm"] is None
     assert "too few regular strides" in m["missing"]["events"] and "--insole" in m["missing"]["cadence_spm"]
     # Without the legs' positions (a series made before they were kept) nothing per stride.
     old = FrontalSeries(still.t, still.rearfoot_deg, still.rearfoot_quality, still.pelvic_obliquity_deg,

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from gait.analysis import closeup_events, cycles, events, frontal, image_frontal, pelvis, rotation, spatiotemporal
+from gait.analysis import collar_events, cycles, events, frontal, image_frontal, pelvis, rotation, spatiotemporal
 from gait.analysis.cycles import Stride
 from gait.analysis.prepare import ANKLE, FRONTAL_VIEWS, HEEL, KNEE, LEG, SIDES, TOE, Landmarks, prepare, without_landmarks
 from gait.recording.posetrack import PoseTrack
@@ -319,8 +319,42 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
         track = track.with_view(guess.view)
         notes["view"] = f"view not given; detected {guess.view} ({guess.reason}, confidence {guess.confidence:.2f})"
     L = prepare(track, repair=repair_swaps)
-    return analyze_landmarks(L, contacts if contacts is not None else events.detect_events(L, event_method),
-                             landmarks, frontal_image, notes)  # fmt: skip
+    if contacts is not None:
+        return analyze_landmarks(L, contacts, landmarks, frontal_image, notes)
+    a = analyze_landmarks(L, events.detect_events(L, event_method), landmarks, frontal_image, notes)
+    if event_method != "auto" or frontal_image is None or frontal_image.legs is None or L.view != "posterior":
+        return a
+    if min(a.timing.strides.values()) >= MIN_STRIDES and a.events.quality >= 0.6:
+        return a
+    # From behind the pose model's heels and toes often give no regular strides (README): the
+    # shoe collars' motion in the image may.
+    b = analyze_landmarks(L, image_events(frontal_image), landmarks, frontal_image, notes)
+    if min(b.timing.strides.values()) <= min(a.timing.strides.values()):
+        return a
+    return _with_image_events(b, f"landmark events gave no regular strides ({a.events.method}, quality "
+                                 f"{a.events.quality:.2f}); strides from the shoe collars' motion in the image")  # fmt: skip
+
+
+def image_events(frontal_image: FrontalSeries) -> events.Events:
+    """Heel strikes and toe offs from where the image shows each leg's shoe collar
+    (`collar_events`); `frontal_image.legs` must be there."""
+    legs = frontal_image.legs
+    assert legs is not None
+    return collar_events.detect_collar_events(frontal_image.t, *({s: getattr(legs[s], k) for s in SIDES}
+                                                                 for k in ("x", "width", "collar_y", "above")),
+                                              framing=frontal_image.framing)  # fmt: skip
+
+
+def _with_image_events(a: GaitAnalysis, timing_note: str) -> GaitAnalysis:
+    """`a` segmented by `image_events`: its toe offs are the heel's fastest rise, which comes
+    before the toes leave, so the stance fraction is withheld."""
+    missing = dict(a.missing)
+    missing["stance_fraction"] = (
+        "toe off is read from the image as the heel's fastest rise, which comes before the toes leave "
+        "(two frames on the walker), so the stance fraction would read short; record an insole with it "
+        "(--insole) for the stance time")  # fmt: skip
+    return replace(a, missing=missing, notes={**a.notes, "timing": timing_note},
+                   timing=replace(a.timing, stance_fraction={s: None for s in SIDES}))
 
 
 def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimated",
@@ -401,21 +435,17 @@ def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contact
                     ) -> GaitAnalysis:  # fmt: skip
     """A lower-leg close-up seen from behind (`frontal_image.framing == "legs"`): rearfoot
     eversion from the image, strides from an instrument's `contacts` (an insole's) or, without
-    one, from the shoe collars' motion in the image itself (`closeup_events`).
+    one, from the shoe collars' motion in the image itself (`collar_events`).
 
     The frame shows shins and shoes only, so there are no body landmarks: no pelvis, no knee
     angle. Those are None with the reason, as is everything per stride when neither contacts
     nor the image give strides. The image's toe offs come before the toes leave (the heel's
-    fastest rise, `closeup_events`), so with them the stance fraction is withheld.
+    fastest rise, `collar_events`), so with them the stance fraction is withheld.
     """
     L = without_landmarks(frontal_image.t, size)
     ev = contacts
     if ev is None and frontal_image.legs is not None:
-        legs = frontal_image.legs
-        ev = closeup_events.detect_closeup_events(frontal_image.t, {s: legs[s].x for s in SIDES},
-                                                  {s: legs[s].width for s in SIDES},
-                                                  {s: legs[s].collar_y for s in SIDES},
-                                                  {s: legs[s].above for s in SIDES})  # fmt: skip
+        ev = image_events(frontal_image)
     if ev is None:
         ev = events.Events({s: np.empty(0) for s in SIDES}, {s: np.empty(0) for s in SIDES}, "none")
     a = analyze_landmarks(L, ev, "estimated", frontal_image)
@@ -428,13 +458,12 @@ def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contact
         "foot_progression_deg": legs_only.format("body landmarks to take the foot's direction from"),
         "hip_rotation_deg": legs_only.format("hips"),
     })  # fmt: skip
-    timing = a.timing
     if ev.method == "none":
         why = ("a lower-leg close-up without the legs' positions has no body landmarks to find heel strikes and "
                "toe offs in; record an insole with it (--insole) to segment the strides")  # fmt: skip
         missing.update({key: why for key in ("events", "cadence_spm", "stride_time_s", "stance_fraction",
                                              "rearfoot_eversion_deg")})  # fmt: skip
-    elif ev.method == closeup_events.METHOD:
+    elif ev.method == collar_events.METHODS["legs"]:
         valid = {s: len(cycles.valid_strides(a.strides, s)) for s in SIDES}
         if min(valid.values()) < MIN_STRIDES or ev.quality < 0.6:
             why = (f"the shoe collars' motion in the close-up gave too few regular strides (valid: left "
@@ -443,15 +472,11 @@ def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contact
             missing["events"] = why
             if max(valid.values()) < MIN_STRIDES:  # else the per-side gaps are named by `metrics()`
                 missing.update({key: why for key in ("cadence_spm", "stride_time_s", "rearfoot_eversion_deg")})
-        missing["stance_fraction"] = (
-            "toe off is read from the close-up as the heel's fastest rise, which comes before the toes leave "
-            "(two frames on the walker), so the stance fraction would read short; record an insole with it "
-            "(--insole) for the stance time")  # fmt: skip
-        timing = replace(timing, stance_fraction={s: None for s in SIDES})
     notes = {**a.notes, "framing": "lower-leg close-up: legs found in the image, rearfoot eversion measured on it"}
-    if ev.method == closeup_events.METHOD:
-        notes["timing"] = "strides from the shoe collars' motion in the close-up (no insole given)"
-    return replace(a, missing=missing, notes=notes, timing=timing)
+    a = replace(a, missing=missing, notes=notes)
+    if ev.method == collar_events.METHODS["legs"]:
+        a = _with_image_events(a, "strides from the shoe collars' motion in the close-up (no insole given)")
+    return a
 
 
 def _per_stride(L: Landmarks, strides: list[Stride], series: dict[str, dict[str, np.ndarray]],

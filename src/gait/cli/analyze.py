@@ -65,11 +65,33 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+# What each screen rests on (metrics keys): a screen with none of them measured was not made.
+SCREENS = {
+    "over-pronation": ("rearfoot_eversion_deg",),
+    "leg rotation": ("knee_frontal_deg", "foot_progression_deg", "hip_rotation_deg"),
+    "leg length": ("leg_length_difference_mm", "leg_length_difference_measured_mm"),
+    "pelvic drop": ("pelvic_drop_deg",),
+    "loading": ("pressure",),
+}
+
+
+def _measured(value: object) -> bool:
+    """Whether a metrics value holds any number."""
+    if isinstance(value, dict):
+        return any(_measured(v) for v in value.values())
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def summarise(metrics: dict) -> str:
-    """The findings in a few lines, for the terminal."""
+    """The findings in a few lines, for the terminal; with none, which screens were not made
+    (a silent "nothing stands out" would read as a clean bill where nothing was measured)."""
     findings = metrics.get("findings") or []
     if not findings:
-        return "findings: none of the screened patterns stands out (this screens movement; it does not diagnose)"
+        unmade = [name for name, keys in SCREENS.items() if not any(_measured(metrics.get(k)) for k in keys)]
+        if len(unmade) == len(SCREENS):
+            return 'findings: nothing could be screened (the reasons are under "missing" in metrics.json)'
+        tail = f"; not measured: {', '.join(unmade)} (see \"missing\" in metrics.json)" if unmade else ""
+        return f"findings: none of the screened patterns stands out{tail} (this screens movement; it does not diagnose)"
     lines = ["findings (this screens movement; it does not diagnose):"]
     for f in findings:
         lines.append(f"  {f['code']} ({f['side']}): {f['severity']}, confidence {f['confidence']:.2f}")

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.signal import find_peaks
 
 from gait.vision.bisect import colour_gradient_x
-from gait.vision.rearfoot import COLLAR_DELTA_E, WIDTH_RATIO, colour_departure
+from gait.vision.rearfoot import WIDTH_RATIO, colour_departure, departure_fraction
 
 # Rows where a shins-and-shoes close-up shows the mid shins: 25-55 % of the frame height
 # (the shoes take the lower third, knees or nothing the top).
@@ -82,10 +82,6 @@ def locate_legs(frame: np.ndarray) -> dict[str, Leg]:
         found = colour_departure(frame[y0:, max(int(centre) - half, 0) : int(centre) + half + 1], y1 - y0)
         if found is None:
             continue
-        k, delta = found
-        # Sub-pixel: where the difference crosses the threshold between the last row of the
-        # shank's colour and the first of the collar's (linear between the two rows).
-        step = delta[k] - delta[k - 1]
-        frac = float(np.clip((COLLAR_DELTA_E - delta[k - 1]) / step, 0.0, 1.0)) if step > 0 else 1.0
-        out[side] = Leg(float(centre), width, y0 + k, y0 + k - 1 + frac, k == y1 - y0)
+        k = found[0]
+        out[side] = Leg(float(centre), width, y0 + k, y0 + k - 1 + departure_fraction(*found), k == y1 - y0)
     return out

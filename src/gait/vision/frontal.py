@@ -19,7 +19,7 @@ from gait.capture.video import open_source
 from gait.recording.posetrack import PoseTrack
 from gait.vision.closeup import locate_legs
 from gait.vision.pelvis import measure_pelvis
-from gait.vision.rearfoot import measure_leg
+from gait.vision.rearfoot import read_leg
 from gait.vision.series import SIDES, FrontalSeries, LegTrack
 
 # A close-up is measured on the frame scaled to this width: its shins are then ~35 px wide and
@@ -41,9 +41,9 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
     """Per-frame rearfoot angles and pelvic obliquity of (time, BGR frame) pairs.
 
     `framing="body"` locates the legs and the pelvis with `track` (frame i of the frames is
-    frame i of the track); `"legs"` finds the legs in each frame itself, keeps where it found
-    them (`FrontalSeries.legs`, frame pixels) and leaves the pelvis unmeasured (a close-up
-    does not show it).
+    frame i of the track); `"legs"` finds the legs in each frame itself and leaves the pelvis
+    unmeasured (a close-up does not show it). Either way where each leg's shoe collar was
+    seen is kept (`FrontalSeries.legs`, frame pixels): its motion gives the gait events.
     """
     if framing not in ("body", "legs"):
         raise ValueError(f"framing must be 'body' or 'legs', not {framing!r}")
@@ -55,7 +55,7 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
     rear = {s: [] for s in SIDES}
     rear_q = {s: [] for s in SIDES}
     pelvis, pelvis_q = [], []
-    where = {s: [] for s in SIDES}  # close-up: (x, width, collar row, above) per frame, frame pixels
+    where = {s: [] for s in SIDES}  # (x, width, collar row, above) per frame, frame pixels
     for i, (time, image) in enumerate(frames):
         t.append(time)
         in_track = i < len(pixels)
@@ -73,9 +73,14 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
         else:
             legs = _track_legs(pixels[i]) if in_track else {}
         for side in SIDES:
-            found = measure_leg(image, *legs[side], side) if side in legs else None
+            reading = read_leg(image, *legs[side], side) if side in legs else None
+            found = reading.rearfoot if reading else None
             rear[side].append(found.angle_deg if found else np.nan)
             rear_q[side].append(found.quality if found else 0.0)
+            if framing == "body":
+                shank = reading.shank if reading else None
+                where[side].append((float(shank.x_at(reading.collar_y)), shank.width, reading.collar_y, False)
+                                   if shank is not None and np.isfinite(reading.collar_y) else (np.nan, np.nan, np.nan, False))  # fmt: skip
         line = None
         if framing == "body" and in_track:
             hips = pixels[i, [lm.LEFT_HIP, lm.RIGHT_HIP]]
@@ -84,10 +89,8 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
         pelvis.append(line.obliquity_deg if line else np.nan)
         pelvis_q.append(line.quality if line else 0.0)
     arr = lambda v: np.asarray(v, dtype=np.float64)  # noqa: E731
-    tracks = None
-    if framing == "legs":
-        cols = {s: np.asarray(where[s], np.float64).reshape(-1, 4) for s in SIDES}
-        tracks = {s: LegTrack(c[:, 0], c[:, 1], c[:, 2], c[:, 3] > 0) for s, c in cols.items()}
+    cols = {s: np.asarray(where[s], np.float64).reshape(-1, 4) for s in SIDES}
+    tracks = {s: LegTrack(c[:, 0], c[:, 1], c[:, 2], c[:, 3] > 0) for s, c in cols.items()}
     return FrontalSeries(arr(t), {s: arr(rear[s]) for s in SIDES}, {s: arr(rear_q[s]) for s in SIDES},
                          arr(pelvis), arr(pelvis_q), framing, tracks)  # fmt: skip
 

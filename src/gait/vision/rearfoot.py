@@ -109,12 +109,30 @@ def _leg_line(knee: np.ndarray, ankle: np.ndarray, y: np.ndarray) -> np.ndarray:
     return knee[0] + (ankle[0] - knee[0]) * (y - knee[1]) / (dy if abs(dy) > 1e-6 else 1e-6)
 
 
+@dataclass(frozen=True)
+class LegReading:
+    """What one frame shows of one leg: the lower leg's bisection and the shoe collar's row
+    below it (both None / NaN where not found), and the rearfoot angle where the heel's line
+    was found too. The collar is there through swing as well, when the heel's line mostly is
+    not: its row over time carries the foot's motion (`analysis.collar_events`)."""
+
+    shank: Bisection | None
+    collar_y: float  # frame row of the shoe's collar, NaN where not found
+    rearfoot: Rearfoot | None
+
+
 def measure_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str) -> Rearfoot | None:
     """The rearfoot angle of one leg in a BGR frame, from its prior knee and ankle (px)."""
+    return read_leg(frame, knee, ankle, side).rearfoot
+
+
+def read_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str) -> LegReading:
+    """One leg in a BGR frame, from its prior knee and ankle (px): see `LegReading`."""
+    nothing = LegReading(None, np.nan, None)
     h, w = frame.shape[:2]
     length = float(np.hypot(*(ankle - knee)))
     if not np.isfinite(length) or length < 20:  # a shank under 20 px leaves a heel of ~3 rows
-        return None
+        return nothing
     width = WIDTH_RATIO * length
     y_a = int(round(knee[1] + SHANK_BAND[0] * length))
     y_b = int(round(knee[1] + SHANK_BAND[1] * length))
@@ -124,17 +142,24 @@ def measure_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: st
     x1 = int(min(np.ceil(xs.max() + 2.5 * width), w))
     y0, y1 = max(y_a, 0), min(y_end, h)
     if x1 - x0 < 3 * width or y_b - y0 < 3:
-        return None
+        return nothing
     crop = frame[y0:y1, x0:x1]
     rows = np.arange(y0, min(y_b, y1))
     widths = (WIDTH_RANGE[0] * width, WIDTH_RANGE[1] * width)
     gx = _gradient_x(crop, 0, len(rows), 0, crop.shape[1])
     shank = bisect_rows(gx, y0, _leg_line(knee, ankle, rows) - x0, widths, CENTRE_TOLERANCE * width, x0)
     if shank is None:
-        return None
-    top = _collar(crop, shank, y0, x0, len(rows))
-    if top is None:
-        return None
+        return nothing
+    collar = _collar(crop, shank, y0, x0, len(rows))
+    if collar is None:
+        return LegReading(shank, np.nan, None)
+    return LegReading(shank, collar[1], _rearfoot(crop, shank, float(collar[0]), y0, x0, x1, y1, length, side))
+
+
+def _rearfoot(crop: np.ndarray, shank: Bisection, top: float, y0: int, x0: int, x1: int, y1: int, length: float,
+              side: str) -> Rearfoot | None:  # fmt: skip
+    """The heel's line on the counter's back face below the collar row `top`, against the
+    shank's line; crop starts at frame (y0, x0) and ends before (y1, x1)."""
     sole = _sole(crop, shank, top, y0, x0, length)
     if sole is None:
         return None
@@ -172,12 +197,13 @@ def _midline(shank: Bisection, ys: np.ndarray, y0: int, x0: int, w: int) -> np.n
     return np.clip(cols, 0, w - 1)
 
 
-def _collar(crop: np.ndarray, shank: Bisection, y0: int, x0: int, band: int) -> float | None:
+def _collar(crop: np.ndarray, shank: Bisection, y0: int, x0: int, band: int) -> tuple[int, float] | None:
     """Frame row of the shoe's collar: going down the leg's midline from the shank band, the
-    first of two rows whose colour differs from the shank's own by more than COLLAR_DELTA_E."""
+    first of two rows whose colour differs from the shank's own by more than COLLAR_DELTA_E;
+    and the same sub-pixel (`departure_fraction`)."""
     ys = np.arange(crop.shape[0])
     found = colour_departure(crop[ys[:, None], _midline(shank, ys, y0, x0, crop.shape[1])], band)
-    return float(found[0] + y0) if found is not None else None
+    return (found[0] + y0, y0 + found[0] - 1 + departure_fraction(*found)) if found is not None else None
 
 
 def colour_departure(strip: np.ndarray, band: int) -> tuple[int, np.ndarray] | None:
@@ -192,6 +218,13 @@ def colour_departure(strip: np.ndarray, band: int) -> tuple[int, np.ndarray] | N
     off[:band] = False
     both = np.flatnonzero(off[:-1] & off[1:])
     return (int(both[0]), delta) if len(both) else None
+
+
+def departure_fraction(k: int, delta: np.ndarray) -> float:
+    """`colour_departure`'s row k sub-pixel, as the share of the way from row k - 1 to row k
+    where the difference crosses COLLAR_DELTA_E (linear between the two rows)."""
+    step = delta[k] - delta[k - 1]
+    return float(np.clip((COLLAR_DELTA_E - delta[k - 1]) / step, 0.0, 1.0)) if step > 0 else 1.0
 
 
 def _sole(crop: np.ndarray, shank: Bisection, top: float, y0: int, x0: int, length: float) -> float | None:

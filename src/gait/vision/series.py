@@ -1,9 +1,9 @@
 """Per-frame frontal-plane angles measured on the image, aligned to a pose track's times.
 
 The container `gait.analysis` accepts as a replacement source for the angles that
-landmarks cannot carry (rearfoot eversion, pelvic obliquity); arrays only, no I/O. On a
-lower-leg close-up it also carries where each leg was found (`LegTrack`), the signals the
-close-up's own gait events come from (`gait.analysis.closeup_events`).
+landmarks cannot carry (rearfoot eversion, pelvic obliquity); arrays only, no I/O. It also
+carries where each leg's shoe collar was seen (`LegTrack`), the signals the image's own gait
+events come from (`gait.analysis.collar_events`) when no insole gives them.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ SIDES = ("left", "right")
 
 @dataclass(frozen=True)
 class LegTrack:
-    """Where one leg was found in each frame of a close-up (`closeup.locate_legs`), frame
-    pixels, y down; NaN (False) where it was not found."""
+    """Where one leg was found in each frame (a close-up's `closeup.locate_legs`, or the lower
+    leg's bisection below the pose model's knee and ankle), frame pixels, y down; NaN (False)
+    where it was not found."""
 
     x: np.ndarray  # (T,) the shin's midline column in the band
     width: np.ndarray  # (T,) the shin's width there
@@ -45,7 +46,7 @@ class FrontalSeries:
     pelvic_obliquity_deg: np.ndarray  # (T,), + = the subject's right side lower
     pelvic_quality: np.ndarray  # (T,)
     framing: str = "body"  # "body" (legs located by landmarks) or "legs" (close-up, found in the image)
-    legs: dict[str, LegTrack] | None = None  # side -> where the leg was found (close-ups only)
+    legs: dict[str, LegTrack] | None = None  # side -> where the leg was found
 
     def __post_init__(self) -> None:
         n = len(self.t)

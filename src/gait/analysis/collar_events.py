@@ -1,5 +1,11 @@
-"""Gait events from a lower-leg close-up's own image: each shoe collar's row over time.
+"""Gait events from the image itself: each shoe collar's row over time, seen from behind.
 
+For a posterior video without an insole: the pose model's heel and toe landmarks from behind
+are too poor for events (README: on the walker's rendered video every stride was rejected),
+but the collar's row (`vision.series.LegTrack`, found in every frame the leg is) follows the
+foot to a pixel. Two framings, two cameras:
+
+**Lower-leg close-up** (`framing="legs"`).
 A low camera behind a treadmill (`vision.closeup`: lens below the knees, above the shoes)
 sees each collar (where the shin's colour gives way to the shoe's, `LegTrack.collar_y`, y
 down) move like this over a stride (measured on the walker's rendered close-ups, 8 walks at
@@ -27,6 +33,20 @@ real foot's (so `metrics.analyze_closeup` withholds the stance fraction).
 
 Assumes the collars lie below the horizon (the lens above them, as the walker's at 16 % of
 body height): a stance drift that does not run down the image rejects that heel strike.
+
+**Whole body** (`framing="body"`, the legs located by the pose model). The camera sits near
+hip height, far above the collars, so depth dominates the collar's row: in terminal swing
+the foot still recedes (the collar climbs, after the dip of its descent), turns, and is taken
+by the belt; stance is the same drift down the image. Heel strike is the instant the collar's
+speed, on its way from the terminal-swing recession (its fastest climb after the dip) to the
+belt's drift (the median speed over the middle half of the stance's run), crosses halfway
+(the 50 % reference level, the time of a transition by IEEE Std 181-2011): on the walker's
+three 640x480 sample videos 24 of 27 heel strikes are found (the last of each clip has no
+heel off after it) -13..+7 ms from the contact (a 20 % level, as O'Connor's vertical rule,
+reads 20-80 ms late; the recession's fastest frame 50-90 ms early).
+Toe off as for the close-up. Only a treadmill gives this pattern: walking away from a
+camera, each stance is a plateau that steps up the image stride by stride (no drift, no
+crest), and no events are read from it.
 """
 
 from __future__ import annotations
@@ -40,7 +60,17 @@ from gait.analysis.events import MIN_STRIDE_S, PROMINENCE, VERTICAL_FRACTION, Ev
 from gait.analysis.prepare import SIDES
 from gait.vision.closeup import WIDTH_RATIO_MAX
 
-METHOD = "closeup_collar"
+# events.method per framing
+METHODS = {"legs": "closeup_collar", "body": "image_collar"}
+# The level between the terminal-swing recession speed and the belt's drift where a
+# whole-body heel strike is read (see the module docstring).
+BODY_LEVEL = 0.5
+# Where, in strides before heel off (the collar's crest), a whole-body view's collar drifts
+# with the belt (stance: heel strike comes ~0.45 stride before heel off, toe off ~0.1 after;
+# Perry & Burnfield 2010, ch. 2: heel off at ~30 % of the cycle from a ~60 % stance) and where
+# it ends the terminal swing: from the swing's top (~0.7 stride before) to the stance's drift.
+STANCE_DRIFT = (0.3, 0.1)
+TERMINAL_SWING = (0.7, 0.3)
 # Gaps up to this long are bridged: a leg missed for a frame or two (the other foot crossing
 # in front of it). The collar's climb out of the search band is not a gap (`above`).
 GAP_S = 0.1
@@ -94,8 +124,8 @@ def _running_median(a: np.ndarray, half: int) -> np.ndarray:
     return out
 
 
-def _side_events(t: np.ndarray, x: np.ndarray, width: np.ndarray, collar_y: np.ndarray,
-                 above: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
+def _side_events(t: np.ndarray, x: np.ndarray, width: np.ndarray, collar_y: np.ndarray, above: np.ndarray,
+                 framing: str) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
     """Heel strikes, toe offs and how many candidates were rejected, for one leg."""
     none = np.empty(0)
     if len(t) < 5:
@@ -122,7 +152,28 @@ def _side_events(t: np.ndarray, x: np.ndarray, width: np.ndarray, collar_y: np.n
         return none, none, 0
     stride = float(np.median(np.diff(t[crests])))
     tm, v = _differences(t, y)
-    hs, to, rejected = [], [], 0
+    if framing == "legs":
+        hs, rejected = _closeup_heel_strikes(t, y, high, crests, tm, v, stride, fs)
+    else:
+        hs, rejected = _body_heel_strikes(t, y, crests, stride)
+    to = []
+    for c, d in zip(crests, np.r_[crests[1:], len(v)]):
+        # Heel off to early swing: the climb's fastest frame pair, inside the run of frames
+        # where the collar is seen (an edge of the run may be the climb cut off, not its peak).
+        run = np.isfinite(v[c:d])
+        n = int(np.argmin(run)) if not run.all() else len(run)
+        k = c + int(np.argmin(v[c : c + n])) if n >= 3 else -1
+        if k <= c or k >= c + n - 1 or v[k] >= 0:
+            rejected += 1
+            continue
+        to.append(float(signals.index_to_time(tm, signals.refine_extremum(-v, np.array([k])))[0]))
+    return hs, np.asarray(to), rejected
+
+
+def _closeup_heel_strikes(t: np.ndarray, y: np.ndarray, high: np.ndarray, crests: np.ndarray, tm: np.ndarray,
+                          v: np.ndarray, stride: float, fs: float) -> tuple[np.ndarray, int]:  # fmt: skip
+    """A close-up's heel strikes (the hinge between glide and drift) and how many were rejected."""
+    hs, rejected = [], 0
     # Each swing lies between two crests (before the first: from the start; after the last: to
     # the end, where the last heel strike may come without its stance's crest).
     for a, b in zip(np.r_[0, crests], np.r_[crests, len(v)]):
@@ -156,37 +207,56 @@ def _side_events(t: np.ndarray, x: np.ndarray, width: np.ndarray, collar_y: np.n
             rejected += 1
             continue
         hs.append(taus[k])
-    for c, d in zip(crests, np.r_[crests[1:], len(v)]):
-        # Heel off to early swing: the climb's fastest frame pair, inside the run of frames
-        # where the collar is seen (an edge of the run may be the climb cut off, not its peak).
-        run = np.isfinite(v[c:d])
-        n = int(np.argmin(run)) if not run.all() else len(run)
-        k = c + int(np.argmin(v[c : c + n])) if n >= 3 else -1
-        if k <= c or k >= c + n - 1 or v[k] >= 0:
+    return np.asarray(hs), rejected
+
+
+def _body_heel_strikes(t: np.ndarray, y: np.ndarray, crests: np.ndarray, stride: float) -> tuple[np.ndarray, int]:
+    """A whole-body view's heel strikes (the collar's speed halfway from its terminal-swing
+    low to the stance's drift) and how many were rejected. `crests` are heel offs (frames)."""
+    fs = signals.sample_rate(t)
+    v = signals.derivative(signals.lowpass(signals.fill_nan(y), fs), t)
+    v[~np.isfinite(y)] = np.nan
+    hs, rejected = [], 0
+    for c in crests:
+        i = lambda share: int(round(c - share * stride * fs))  # noqa: E731  frame `share` strides before the crest
+        if i(STANCE_DRIFT[0]) < 1 or i(TERMINAL_SWING[0]) < 0:
             rejected += 1
             continue
-        to.append(float(signals.index_to_time(tm, signals.refine_extremum(-v, np.array([k])))[0]))
-    return np.asarray(hs), np.asarray(to), rejected
+        drift = float(np.nanmedian(v[i(STANCE_DRIFT[0]) : i(STANCE_DRIFT[1]) + 1]))
+        low = float(np.nanmin(v[i(TERMINAL_SWING[0]) : i(TERMINAL_SWING[1]) + 1]))
+        level = drift - BODY_LEVEL * (drift - low)
+        # Back from the stance's drift to the first frame below the level.
+        k = np.arange(i(TERMINAL_SWING[0]), i(STANCE_DRIFT[0]) + 1)
+        below = np.flatnonzero(~(v[k] >= level))  # NaN counts as below: a gap ends the stance
+        if not drift > 0 or not len(below) or below[-1] + 1 >= len(k) or not np.isfinite(v[k[below[-1]]]):
+            rejected += 1
+            continue
+        j = k[below[-1]]
+        hs.append(t[j] + (t[j + 1] - t[j]) * (level - v[j]) / (v[j + 1] - v[j]))
+    return np.asarray(hs), rejected
 
 
-def detect_closeup_events(t: np.ndarray, x: dict[str, np.ndarray], width: dict[str, np.ndarray],
-                          collar_y: dict[str, np.ndarray], above: dict[str, np.ndarray]) -> Events:  # fmt: skip
-    """Heel strikes and toe offs per side from where a lower-leg close-up shows each leg.
+def detect_collar_events(t: np.ndarray, x: dict[str, np.ndarray], width: dict[str, np.ndarray],
+                         collar_y: dict[str, np.ndarray], above: dict[str, np.ndarray], framing: str) -> Events:  # fmt: skip
+    """Heel strikes and toe offs per side from where the image shows each leg.
 
     Per side, (T,) arrays in pixels (y down), NaN where the leg was not found: `x` the
     shin's midline column and `width` its width (frames far off the leg's own track are
     another leg's outlines and are dropped, STRAY_WIDTHS), `collar_y` the shoe collar's row;
-    `above` (bool) marks frames where the collar was above the band it is searched in (the
-    foot lifted high). Candidates the signal cannot support (no descent into the stance, no
-    drift after the break, a climb cut off by a gap) are dropped and counted in the notes;
+    `above` (bool) marks frames where the collar was above the band it is searched in (a
+    close-up's foot lifted high). `framing` is "legs" (a lower-leg close-up) or "body" (see
+    the module docstring). Candidates the signal cannot support (no descent into the stance,
+    no drift after the break, a climb cut off by a gap) are dropped and counted in the notes;
     implausible strides are for `cycles.segment_strides` to reject.
     """
+    if framing not in METHODS:
+        raise ValueError(f"framing must be one of {', '.join(METHODS)}, not {framing!r}")
     t = np.asarray(t, dtype=np.float64)
     hs, to, notes = {}, {}, []
     arr = lambda a, side: np.asarray(a[side], np.float64)  # noqa: E731
     for side in SIDES:
         hs[side], to[side], rejected = _side_events(t, arr(x, side), arr(width, side), arr(collar_y, side),
-                                                    np.asarray(above[side], bool))  # fmt: skip
+                                                    np.asarray(above[side], bool), framing)  # fmt: skip
         if rejected:
             notes.append(f"{side}: {rejected} event candidates without the collar motion they need")
-    return Events(hs, to, METHOD, event_quality(hs, to), notes)
+    return Events(hs, to, METHODS[framing], event_quality(hs, to), notes)
