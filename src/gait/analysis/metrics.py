@@ -340,9 +340,10 @@ def image_events(frontal_image: FrontalSeries) -> events.Events:
     (`collar_events`); `frontal_image.legs` must be there."""
     legs = frontal_image.legs
     assert legs is not None
+    sole = {s: legs[s].sole_y for s in SIDES} if all(legs[s].sole_y is not None for s in SIDES) else None
     return collar_events.detect_collar_events(frontal_image.t, *({s: getattr(legs[s], k) for s in SIDES}
                                                                  for k in ("x", "width", "collar_y", "above")),
-                                              framing=frontal_image.framing)  # fmt: skip
+                                              framing=frontal_image.framing, sole_y=sole)  # fmt: skip
 
 
 def _with_image_events(a: GaitAnalysis, timing_note: str) -> GaitAnalysis:

@@ -79,8 +79,9 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
             rear_q[side].append(found.quality if found else 0.0)
             if framing == "body":
                 shank = reading.shank if reading else None
-                where[side].append((float(shank.x_at(reading.collar_y)), shank.width, reading.collar_y, False)
-                                   if shank is not None and np.isfinite(reading.collar_y) else (np.nan, np.nan, np.nan, False))  # fmt: skip
+                where[side].append((float(shank.x_at(reading.collar_y)), shank.width, reading.collar_y, False,
+                                    reading.sole_y) if shank is not None and np.isfinite(reading.collar_y)
+                                   else (np.nan, np.nan, np.nan, False, np.nan))  # fmt: skip
         line = None
         if framing == "body" and in_track:
             hips = pixels[i, [lm.LEFT_HIP, lm.RIGHT_HIP]]
@@ -89,8 +90,10 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
         pelvis.append(line.obliquity_deg if line else np.nan)
         pelvis_q.append(line.quality if line else 0.0)
     arr = lambda v: np.asarray(v, dtype=np.float64)  # noqa: E731
-    cols = {s: np.asarray(where[s], np.float64).reshape(-1, 4) for s in SIDES}
-    tracks = {s: LegTrack(c[:, 0], c[:, 1], c[:, 2], c[:, 3] > 0) for s, c in cols.items()}
+    width = 5 if framing == "body" else 4  # a close-up's sole is not read: its events use the collar
+    cols = {s: np.asarray(where[s], np.float64).reshape(-1, width) for s in SIDES}
+    tracks = {s: LegTrack(c[:, 0], c[:, 1], c[:, 2], c[:, 3] > 0, c[:, 4] if framing == "body" else None)
+              for s, c in cols.items()}  # fmt: skip
     return FrontalSeries(arr(t), {s: arr(rear[s]) for s in SIDES}, {s: arr(rear_q[s]) for s in SIDES},
                          arr(pelvis), arr(pelvis_q), framing, tracks)  # fmt: skip
 

@@ -118,6 +118,7 @@ class LegReading:
 
     shank: Bisection | None
     collar_y: float  # frame row of the shoe's collar, NaN where not found
+    sole_y: float  # frame row of the sole's bottom edge under the heel, NaN where not found
     rearfoot: Rearfoot | None
 
 
@@ -128,7 +129,7 @@ def measure_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: st
 
 def read_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str) -> LegReading:
     """One leg in a BGR frame, from its prior knee and ankle (px): see `LegReading`."""
-    nothing = LegReading(None, np.nan, None)
+    nothing = LegReading(None, np.nan, np.nan, None)
     h, w = frame.shape[:2]
     length = float(np.hypot(*(ankle - knee)))
     if not np.isfinite(length) or length < 20:  # a shank under 20 px leaves a heel of ~3 rows
@@ -152,17 +153,18 @@ def read_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str) 
         return nothing
     collar = _collar(crop, shank, y0, x0, len(rows))
     if collar is None:
-        return LegReading(shank, np.nan, None)
-    return LegReading(shank, collar[1], _rearfoot(crop, shank, float(collar[0]), y0, x0, x1, y1, length, side))
-
-
-def _rearfoot(crop: np.ndarray, shank: Bisection, top: float, y0: int, x0: int, x1: int, y1: int, length: float,
-              side: str) -> Rearfoot | None:  # fmt: skip
-    """The heel's line on the counter's back face below the collar row `top`, against the
-    shank's line; crop starts at frame (y0, x0) and ends before (y1, x1)."""
-    sole = _sole(crop, shank, top, y0, x0, length)
+        return LegReading(shank, np.nan, np.nan, None)
+    sole = _sole(crop, shank, float(collar[0]), y0, x0, length)
     if sole is None:
-        return None
+        return LegReading(shank, collar[1], np.nan, None)
+    bottom = sole[1] if sole[1] is not None else np.nan
+    return LegReading(shank, collar[1], bottom, _rearfoot(crop, shank, float(collar[0]), sole[0], y0, x0, x1, y1, side))
+
+
+def _rearfoot(crop: np.ndarray, shank: Bisection, top: float, sole: float, y0: int, x0: int, x1: int, y1: int,
+              side: str) -> Rearfoot | None:  # fmt: skip
+    """The heel's line on the counter's back face between the collar row `top` and the sole's
+    top edge `sole`, against the shank's line; crop starts at frame (y0, x0), ends before (y1, x1)."""
     # The counter's back face: below its upper COUNTER_SKIP, above the sole's blurred edge.
     hy0 = int(np.ceil(top + COUNTER_SKIP * (sole - top)))
     hy1 = int(sole) - EDGE_BLUR_PX + 1
@@ -227,11 +229,12 @@ def departure_fraction(k: int, delta: np.ndarray) -> float:
     return float(np.clip((COLLAR_DELTA_E - delta[k - 1]) / step, 0.0, 1.0)) if step > 0 else 1.0
 
 
-def _sole(crop: np.ndarray, shank: Bisection, top: float, y0: int, x0: int, length: float) -> float | None:
-    """Frame row of the sole's top edge: of the horizontal colour edges down the heel's midline
-    SOLE_SEARCH shank lengths below the collar `top`, the upper of the two strongest (the
-    sole's bottom on the floor is the other); edges under SOLE_SHARE of the strongest are
-    shading or texture."""
+def _sole(crop: np.ndarray, shank: Bisection, top: float, y0: int, x0: int, length: float
+          ) -> tuple[float, float | None] | None:  # fmt: skip
+    """Frame rows of the sole's top and bottom edges: of the horizontal colour edges down the
+    heel's midline SOLE_SEARCH shank lengths below the collar `top`, the upper and the lower of
+    the two strongest (None for the bottom when only one stands out); edges under SOLE_SHARE of
+    the strongest are shading or texture."""
     ys = np.arange(int(np.ceil(top + SOLE_SEARCH[0] * length)), int(top + SOLE_SEARCH[1] * length) + 1) - y0
     ys = ys[(ys >= 0) & (ys < crop.shape[0])]
     if len(ys) < 3:
@@ -246,5 +249,6 @@ def _sole(crop: np.ndarray, shank: Bisection, top: float, y0: int, x0: int, leng
                            & (profile > 0))  # fmt: skip
     if len(peaks) == 0:
         return None
-    return float(ys[np.min(peaks[np.argsort(profile[peaks])[::-1][:2]])] + y0)  # the upper of the two strongest
+    two = ys[peaks[np.argsort(profile[peaks])[::-1][:2]]] + y0
+    return float(two.min()), (float(two.max()) if len(two) == 2 else None)  # the upper and the lower of the two strongest
 

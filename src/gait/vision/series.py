@@ -25,15 +25,19 @@ class LegTrack:
     width: np.ndarray  # (T,) the shin's width there
     collar_y: np.ndarray  # (T,) the shoe collar's row, sub-pixel; NaN also where `above`
     above: np.ndarray  # (T,) bool: the collar was at or above the band's foot (the foot lifted high)
+    sole_y: np.ndarray | None = None  # (T,) the sole's bottom edge under the heel; None: not read
 
     def __post_init__(self) -> None:
         if not len(self.x) == len(self.width) == len(self.collar_y) == len(self.above):
+            raise ValueError("every leg series must have one value per frame")
+        if self.sole_y is not None and len(self.sole_y) != len(self.x):
             raise ValueError("every leg series must have one value per frame")
 
     def take(self, idx: np.ndarray, ok: np.ndarray) -> LegTrack:
         """The frames `idx` where `ok`, NaN (False) elsewhere."""
         nan = lambda a: np.where(ok, a[idx], np.nan)  # noqa: E731
-        return LegTrack(nan(self.x), nan(self.width), nan(self.collar_y), ok & self.above[idx])
+        return LegTrack(nan(self.x), nan(self.width), nan(self.collar_y), ok & self.above[idx],
+                        nan(self.sole_y) if self.sole_y is not None else None)  # fmt: skip
 
 
 @dataclass(frozen=True)
