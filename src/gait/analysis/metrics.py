@@ -347,13 +347,13 @@ def image_events(frontal_image: FrontalSeries) -> events.Events:
 
 
 def _with_image_events(a: GaitAnalysis, timing_note: str) -> GaitAnalysis:
-    """`a` segmented by `image_events`: its toe offs are the heel's fastest rise, which comes
-    before the toes leave, so the stance fraction is withheld."""
+    """`a` segmented by `image_events`: its toe offs are the heel's fastest rise, which is not
+    the toes leaving (on the walker up to ~70 ms off), so the stance fraction is withheld."""
     missing = dict(a.missing)
     missing["stance_fraction"] = (
-        "toe off is read from the image as the heel's fastest rise, which comes before the toes leave "
-        "(two frames on the walker), so the stance fraction would read short; record an insole with it "
-        "(--insole) for the stance time")  # fmt: skip
+        "toe off is read from the image as the heel's fastest rise, which on the walker comes up to ~70 ms "
+        "off the toes leaving (mostly before), too loose for a stance time; record an insole with it "
+        "(--insole) for the stance fraction")  # fmt: skip
     return replace(a, missing=missing, notes={**a.notes, "timing": timing_note},
                    timing=replace(a.timing, stance_fraction={s: None for s in SIDES}))
 
