@@ -49,10 +49,10 @@ camera, which is Zeni's heel-strike criterion (the heel farthest ahead of the pe
 treadmill the pelvis stays put) seen in the image. So each heel strike is that turn, looked
 for back from just after the collar's crossing (TURN_START, TURN_REACH), or the crossing
 itself where the sole is not seen there. Made on the walker's three 640x480 sample videos
-(24 of 27 heel strikes found, -22..-4 ms from the contact; the last of each clip has no heel
-off after it) and 16 rendered 1280x720 walks (135 of 136, 93 % within one frame at 30 fps);
-on 8 held-out walks 66 of 67, 84 % within one frame, 91 % within two (SD 40 ms). Toe off as
-for the close-up (-40 +- 50 ms there). Only a treadmill gives this pattern: walking away from a camera, each stance is a
+(24 of 27 heel strikes found, -21..-3 ms from the contact; the last of each clip has no heel
+off after it) and 24 rendered 1280x720 walks (93 % within one frame at 30 fps); on 8 held-out
+walks 65 of 68 found, 79 % within one frame, 93 % within two (worst 68 ms). Toe off as for the
+close-up (on the walker's whole-body views -26 +- 60 ms from the toes leaving). Only a treadmill gives this pattern: walking away from a camera, each stance is a
 plateau that steps up the image stride by stride (no drift, no crest), and no events are
 read from it.
 """
@@ -83,6 +83,11 @@ TERMINAL_SWING = (0.7, 0.3)
 # crossing (about a frame: that crossing reads at or after the contact, by up to ~0.1 stride
 # on the walker) to this share before it.
 TURN_START, TURN_REACH = 0.03, 0.15
+# The heel's fastest rise came up to this long before the toes left on the walker (close-ups:
+# 66 +- 9 ms early; whole body: up to 74 ms early, -26 +- 60 ms): the stride checks allow it
+# (`Events.toe_off_lead_s`), else a toe off that comes before the other foot's heel strike
+# (double support is ~10 % of the cycle, ~110 ms) rejects a good stride.
+TOE_OFF_LEAD_S = 0.08
 # Gaps up to this long are bridged: a leg missed for a frame or two (the other foot crossing
 # in front of it). The collar's climb out of the search band is not a gap (`above`).
 GAP_S = 0.1
@@ -167,7 +172,10 @@ def _side_events(t: np.ndarray, x: np.ndarray, width: np.ndarray, collar_y: np.n
     if framing == "legs":
         hs, rejected = _closeup_heel_strikes(t, y, high, crests, tm, v, stride, fs)
     else:
-        sole = np.where(stray, np.nan, sole_y) if sole_y is not None else None
+        sole = None
+        if sole_y is not None:  # stray frames dropped and slips despiked, as for the collar
+            sole = np.where(stray, np.nan, sole_y)
+            sole = np.where(np.isfinite(sole), _running_median(sole, DESPIKE_FRAMES // 2), np.nan)
         hs, rejected = _body_heel_strikes(t, y, sole, crests, stride)
     to = []
     for c, d in zip(crests, np.r_[crests[1:], len(v)]):
@@ -299,4 +307,4 @@ def detect_collar_events(t: np.ndarray, x: dict[str, np.ndarray], width: dict[st
                                                     arr(sole_y, side) if sole_y is not None else None)  # fmt: skip
         if rejected:
             notes.append(f"{side}: {rejected} event candidates without the collar motion they need")
-    return Events(hs, to, METHODS[framing], event_quality(hs, to), notes)
+    return Events(hs, to, METHODS[framing], event_quality(hs, to), notes, TOE_OFF_LEAD_S)

@@ -63,7 +63,8 @@ def segment_strides(events: Events, present: np.ndarray | None = None, t: np.nda
         other = "right" if side == "left" else "left"
         n_to, to = _one_between(np.asarray(events.toe_off[side]), a, b)
         n_ohs, ohs = _one_between(np.asarray(events.heel_strike[other]), a, b)
-        n_oto, oto = _one_between(np.asarray(events.toe_off[other]), a, ohs if np.isfinite(ohs) else b)
+        lead = events.toe_off_lead_s  # a toe-off marker that may come this much before the toes leave
+        n_oto, oto = _one_between(np.asarray(events.toe_off[other]), a - lead, ohs if np.isfinite(ohs) else b)
         reason = ""
         if not STRIDE_S[0] <= d <= STRIDE_S[1]:
             reason = f"stride {d:.2f} s outside {STRIDE_S[0]}-{STRIDE_S[1]} s"
@@ -75,7 +76,7 @@ def segment_strides(events: Events, present: np.ndarray | None = None, t: np.nda
             reason = f"{n_to} {side} toe offs within"
         elif n_oto != 1:
             reason = f"{n_oto} {other} toe offs before the {other} heel strike"
-        elif not (a < oto < ohs < to < b):
+        elif not (a - lead < oto < ohs < to + lead and to < b):
             reason = "events out of order"
         elif present is not None and t is not None and not present[(t >= a) & (t <= b)].all():
             reason = "landmarks missing within the stride"

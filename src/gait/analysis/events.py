@@ -44,6 +44,9 @@ class Events:
     method: str
     quality: float = 0.0  # 0..1, see `event_quality`
     notes: list[str] = field(default_factory=list)
+    # How far before the toes leave the toe-off marker may come (s): the stride checks allow
+    # a toe off that much before the other foot's heel strike (`cycles.segment_strides`).
+    toe_off_lead_s: float = 0.0
 
     def to_json(self) -> dict:
         return {
