@@ -24,6 +24,7 @@ from gait.recording import insole as insole_csv
 from gait.recording import posetrack as ptrack
 from gait.recording import session as sess
 from gait.recording.exports import read_commented_csv, write_json, write_table
+from gait.recording.framing import FRAMINGS
 from gait.recording.insole import InsoleRecording
 from gait.recording.journal import read_journal
 from gait.recording.posetrack import PoseTrack
@@ -35,7 +36,6 @@ METRICS_FILE = "metrics.json"
 FRAMES_FILE = "frames.csv"
 STRIDES_FILE = "strides.csv"
 OVERLAY_FILE = "overlay.mp4"
-FRAMINGS = ("body", "legs")  # whole body (pose model) or a lower-leg close-up (legs found in the image)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from gait.cli.pose import add_pose_options
+from gait.recording.framing import FRAMINGS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--insole", type=Path, metavar="FILE.csv", help="an insole recording on the same clock as the video")
     p.add_argument("--no-overlay", action="store_true", help="do not draw the overlay video")
     p.add_argument(
-        "--framing", choices=("body", "legs"), default="body",
+        "--framing", choices=FRAMINGS, default="body",
         help="what the video frames: the whole body (default; the pose model locates it), or 'legs', a "
         "close-up of shins and shoes from behind (e.g. behind a treadmill), where the legs are found in "
         "the image and only the rearfoot is measured; strides then come from --insole",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gait.cli.pose import add_pose_options
 from gait.errors import GaitError
+from gait.recording.framing import FRAMINGS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="no window: start at once and print progress; Ctrl-C or --duration stops")  # fmt: skip
     p.add_argument("--no-overlay", action="store_true", help="do not draw the overlay video at analysis")
     p.add_argument(
-        "--framing", choices=("body", "legs"), default="body",
+        "--framing", choices=FRAMINGS, default="body",
         help="'legs': the camera frames only shins and shoes from behind (a treadmill close-up); no pose "
         "model is run and the rearfoot is measured on the image (with --insole for the strides)",
     )  # fmt: skip

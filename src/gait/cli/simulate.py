@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gait.recording.framing import FRAMINGS
+
 
 def _size(text: str) -> tuple[int, int]:
     try:
@@ -50,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--size", type=_size, default=(640, 480), help="frame size WxH (default 640x480)")
     p.add_argument("--fps", type=float, default=30.0)
     p.add_argument("--video", action="store_true", help="also render video.mp4")
-    p.add_argument("--framing", default="body", choices=("body", "legs"),
+    p.add_argument("--framing", default="body", choices=FRAMINGS,
                    help="film the whole body (default), or a close-up of shins and shoes from behind, "
                    "as running shops film a treadmill (then no pose.npz: a pose model finds nobody in it)")  # fmt: skip
     p.add_argument("--insole", type=int, choices=(8, 16), help="also write an insole recording")

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gait.errors import GaitError
+from gait.recording.framing import FRAMINGS
 
 if TYPE_CHECKING:
     from gait.simulate.walker import Walk
 
 VIEWS = ("posterior", "anterior", "left", "right")
-FRAMINGS = ("body", "legs")
 # Close-up of the lower legs: lens at 16 % of body height (~28 cm, a tripod on the floor behind
 # the treadmill), frame up to 33 % of body height (just above the knee, at ~28.5 %: Winter 2009).
 LEGS_CAMERA_HEIGHT, LEGS_TOP = 0.16, 0.33

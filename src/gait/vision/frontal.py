@@ -16,6 +16,7 @@ import numpy as np
 
 from gait import landmarks as lm
 from gait.capture.video import open_source
+from gait.recording.framing import FRAMINGS
 from gait.recording.posetrack import PoseTrack
 from gait.vision.closeup import locate_legs
 from gait.vision.pelvis import measure_pelvis
@@ -45,8 +46,8 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
     unmeasured (a close-up does not show it). Either way where each leg's shoe collar was
     seen is kept (`FrontalSeries.legs`, frame pixels): its motion gives the gait events.
     """
-    if framing not in ("body", "legs"):
-        raise ValueError(f"framing must be 'body' or 'legs', not {framing!r}")
+    if framing not in FRAMINGS:
+        raise ValueError(f"framing must be one of {', '.join(FRAMINGS)}, not {framing!r}")
     if framing == "body" and track is None:
         raise ValueError("framing 'body' needs the pose track that locates the legs")
     view = track.view if track is not None else "posterior"

@@ -88,7 +88,10 @@ COLLAR_DELTA_E = 20.0
 # peak-eversion frames of tests/test_frontal_image.py; over 16 walks at 720p, rearfoot angles
 # > 5 deg off fell from 2.8 % of stance frames to 1.5 % with this range).
 HEEL_RANGE_DEG = (-10.0, 25.0)
-# Off-centre tolerance of the pair search, as a share of the expected width.
+# Off-centre tolerance of the pair search, as a share of the expected width: the prior line
+# comes from the pose model's knee and ankle, and its ankles lie 11-13 px off the true joint on
+# a ~130 px shank (DESIGN.md, 720p), about half the expected width (0.2 x 130 = 26 px); 0.6 of
+# it (~16 px) keeps the true midline in reach without letting the other leg's pair in.
 CENTRE_TOLERANCE = 0.6
 
 
