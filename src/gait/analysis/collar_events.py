@@ -29,32 +29,32 @@ velocity algorithm's toe-off marker (O'Connor et al. 2007, Gait Posture 25:469-4
 foot's peak upward velocity). The heel leads the toes off the ground, so this marker comes
 early: on the walker 66 ms (two frames at 30 fps; SD 9 ms, 30 walks) before the toes leave.
 It is not shifted: that lead is the walker's foot model, and no physical argument gives a
-real foot's (so `metrics.analyze_closeup` withholds the stance fraction).
+real foot's (so `metrics` withholds the stance fraction with image events).
 
 Assumes the collars lie below the horizon (the lens above them, as the walker's at 16 % of
 body height): a stance drift that does not run down the image rejects that heel strike.
 
-**Whole body** (`framing="body"`, the legs located by the pose model). The camera sits near
-hip height, far above the collars, so depth dominates the collar's row: in terminal swing
-the foot still recedes (the collar climbs, after the dip of its descent), turns, and is taken
-by the belt; stance is the same drift down the image. The collar's speed crossing halfway
-from that terminal-swing low (its fastest climb after the dip) to the belt's drift (the
-median speed over the middle half of the stance's run) finds each heel strike to within
-~0.1 stride (the 50 % reference level, the time of a transition by IEEE Std 181-2011; a 20 %
-level, as O'Connor's vertical rule, reads later still). But the collar sits above the ankle,
-which the heel rocker carries forward after the heel lands, so its turn trails the contact
-by 0-110 ms depending on the walk. The heel itself turns at the contact: the sole's bottom
-edge under the heel (`LegTrack.sole_y`) stops receding where the heel is farthest from the
-camera, which is Zeni's heel-strike criterion (the heel farthest ahead of the pelvis; on a
-treadmill the pelvis stays put) seen in the image. So each heel strike is that turn, looked
-for back from just after the collar's crossing (TURN_START, TURN_REACH), or the crossing
-itself where the sole is not seen there. Made on the walker's three 640x480 sample videos
-(24 of 27 heel strikes found, -21..-3 ms from the contact; the last of each clip has no heel
-off after it) and 24 rendered 1280x720 walks (93 % within one frame at 30 fps); on 8 held-out
-walks 65 of 68 found, 79 % within one frame, 93 % within two (worst 68 ms). Toe off as for the
-close-up (on the walker's whole-body views -26 +- 60 ms from the toes leaving). Only a treadmill gives this pattern: walking away from a camera, each stance is a
-plateau that steps up the image stride by stride (no drift, no crest), and no events are
-read from it.
+**Whole body** (`framing="body"`, the legs located by the pose model). The camera sits near hip
+height, far above the collars, so depth dominates the collar's row: in terminal swing the foot
+still recedes (the collar climbs, after the dip of its descent), turns, and is taken by the
+belt; stance is the same drift down the image. The collar's speed crossing halfway from that
+terminal-swing low (its fastest climb after the dip) to the belt's drift (the median speed over
+the middle half of the stance's run) finds each heel strike to within ~0.1 stride (the 50 %
+reference level, the time of a transition by IEEE Std 181-2011; a 20 % level, as O'Connor's
+vertical rule, reads later still). But the collar sits above the ankle, which the heel rocker
+carries forward after the heel lands, so its turn trails the contact by 0-110 ms depending on
+the walk. The heel itself turns at the contact: the sole's bottom edge under the heel
+(`LegTrack.sole_y`) stops receding where the heel is farthest from the camera, which is Zeni's
+heel-strike criterion (the heel farthest ahead of the pelvis; on a treadmill the pelvis stays
+put) seen in the image. So each heel strike is that turn, looked for back from just after the
+collar's crossing (TURN_START, TURN_REACH), or the crossing itself where the sole is not seen
+there. Made on the walker's three 640x480 sample videos (24 of 27 heel strikes found, -21..-3
+ms from the contact; the last of each clip has no heel off after it) and 24 rendered 1280x720
+walks (93 % within one frame at 30 fps); on 8 held-out walks 65 of 68 found, 79 % within one
+frame, 93 % within two (worst 68 ms). Toe off as for the close-up (on the walker's whole-body
+views -26 +- 60 ms from the toes leaving). Only a treadmill gives this pattern: walking away
+from a camera, each stance is a plateau that steps up the image stride by stride (no drift, no
+crest), and no events are read from it.
 """
 
 from __future__ import annotations
@@ -73,10 +73,10 @@ METHODS = {"legs": "closeup_collar", "body": "image_collar"}
 # The level between the terminal-swing recession speed and the belt's drift where a
 # whole-body heel strike is read (see the module docstring).
 BODY_LEVEL = 0.5
-# Where, in strides before heel off (the collar's crest), a whole-body view's collar drifts
-# with the belt (stance: heel strike comes ~0.45 stride before heel off, toe off ~0.1 after;
-# Perry & Burnfield 2010, ch. 2: heel off at ~30 % of the cycle from a ~60 % stance) and where
-# it ends the terminal swing: from the swing's top (~0.7 stride before) to the stance's drift.
+# Windows, in strides before a whole-body view's collar crest (its lowest row, where the heel
+# starts its fast rise: on the walker's samples ~0.45 stride after heel strike and ~0.15 before
+# toe off): where the collar drifts with the belt in stance, and where the terminal swing lies,
+# from the swing's top (~0.7 stride before the crest) to the stance's drift.
 STANCE_DRIFT = (0.3, 0.1)
 TERMINAL_SWING = (0.7, 0.3)
 # The sole's turn is looked for back from this share of a stride after the collar's halfway
@@ -245,8 +245,12 @@ def _body_heel_strikes(t: np.ndarray, y: np.ndarray, sole: np.ndarray | None, cr
         if i(STANCE_DRIFT[0]) < 1 or i(TERMINAL_SWING[0]) < 0:
             rejected += 1
             continue
-        drift = float(np.nanmedian(v[i(STANCE_DRIFT[0]) : i(STANCE_DRIFT[1]) + 1]))
-        low = float(np.nanmin(v[i(TERMINAL_SWING[0]) : i(TERMINAL_SWING[1]) + 1]))
+        stance = v[i(STANCE_DRIFT[0]) : i(STANCE_DRIFT[1]) + 1]
+        swing = v[i(TERMINAL_SWING[0]) : i(TERMINAL_SWING[1]) + 1]
+        if not (np.isfinite(stance).any() and np.isfinite(swing).any()):
+            rejected += 1
+            continue
+        drift, low = float(np.nanmedian(stance)), float(np.nanmin(swing))
         level = drift - BODY_LEVEL * (drift - low)
         # Back from the stance's drift to the first frame below the level.
         k = np.arange(i(TERMINAL_SWING[0]), i(STANCE_DRIFT[0]) + 1)

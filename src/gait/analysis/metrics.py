@@ -332,12 +332,12 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
     if min(b.timing.strides.values()) <= min(a.timing.strides.values()):
         return a
     return _with_image_events(b, f"landmark events gave no regular strides ({a.events.method}, quality "
-                                 f"{a.events.quality:.2f}); strides from the shoe collars' motion in the image")  # fmt: skip
+                                 f"{a.events.quality:.2f}); strides from the shoes' motion (collar and heel) in the image")  # fmt: skip
 
 
 def image_events(frontal_image: FrontalSeries) -> events.Events:
-    """Heel strikes and toe offs from where the image shows each leg's shoe collar
-    (`collar_events`); `frontal_image.legs` must be there."""
+    """Heel strikes and toe offs from where the image shows each leg's shoe collar and, from
+    a whole-body view, its heel's sole (`collar_events`); `frontal_image.legs` must be there."""
     legs = frontal_image.legs
     assert legs is not None
     sole = {s: legs[s].sole_y for s in SIDES} if all(legs[s].sole_y is not None for s in SIDES) else None

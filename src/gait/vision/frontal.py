@@ -56,7 +56,7 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
     rear = {s: [] for s in SIDES}
     rear_q = {s: [] for s in SIDES}
     pelvis, pelvis_q = [], []
-    where = {s: [] for s in SIDES}  # (x, width, collar row, above) per frame, frame pixels
+    where = {s: [] for s in SIDES}  # (x, width, collar row, above, sole row) per frame, frame pixels
     for i, (time, image) in enumerate(frames):
         t.append(time)
         in_track = i < len(pixels)
@@ -70,7 +70,7 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
             for s in SIDES:
                 leg = located.get(s)
                 where[s].append((leg.centre / scale, leg.width / scale, np.nan if leg.above else leg.collar / scale,
-                                 leg.above) if leg else (np.nan, np.nan, np.nan, False))  # fmt: skip
+                                 leg.above, np.nan) if leg else (np.nan, np.nan, np.nan, False, np.nan))  # fmt: skip
         else:
             legs = _track_legs(pixels[i]) if in_track else {}
         for side in SIDES:
@@ -91,8 +91,8 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
         pelvis.append(line.obliquity_deg if line else np.nan)
         pelvis_q.append(line.quality if line else 0.0)
     arr = lambda v: np.asarray(v, dtype=np.float64)  # noqa: E731
-    width = 5 if framing == "body" else 4  # a close-up's sole is not read: its events use the collar
-    cols = {s: np.asarray(where[s], np.float64).reshape(-1, width) for s in SIDES}
+    cols = {s: np.asarray(where[s], np.float64).reshape(-1, 5) for s in SIDES}
+    # A close-up's sole row is not read: its events rest on the collar alone (`collar_events`).
     tracks = {s: LegTrack(c[:, 0], c[:, 1], c[:, 2], c[:, 3] > 0, c[:, 4] if framing == "body" else None)
               for s, c in cols.items()}  # fmt: skip
     return FrontalSeries(arr(t), {s: arr(rear[s]) for s in SIDES}, {s: arr(rear_q[s]) for s in SIDES},
