@@ -9,6 +9,9 @@ MediaPipe come from scripts/frontal_accuracy.py (README).
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import cv2
 import numpy as np
 import pytest
 
@@ -22,7 +25,7 @@ from gait.simulate.render import Scene
 from gait.vision.closeup import find_legs
 from gait.vision.frontal import measure_frames
 from gait.vision.pelvis import measure_pelvis
-from gait.vision.rearfoot import measure_leg
+from gait.vision.rearfoot import measure_leg, read_leg
 from gait.vision.series import FrontalSeries
 
 SIZE = (1280, 720)
@@ -290,3 +293,15 @@ def test_series_are_aligned_to_the_track_by_nearest_frame():
     with pytest.raises(ValueError):
         FrontalSeries(np.zeros(2), {"left": np.zeros(3), "right": np.zeros(2)}, {"left": np.zeros(2), "right": np.zeros(2)},
                       np.zeros(2), np.zeros(2))  # fmt: skip
+
+
+def test_outlines_that_cross_are_no_leg():
+    """A close-up frame where a shin swinging in front of the other shoe leaves consistent edge
+    pairs in only a few rows of the shank's band: the two outlines, each extrapolated from
+    those rows, cross, and a bisection with a negative width once reached the heel's patch (an
+    empty crop, and an OpenCV error out of `gait analyze`). Fixture: the left leg's search
+    region of frame 213 of scripts/closeup_events_accuracy.py's seed 7 at 640x480 (H.264), its
+    close-up pseudo-landmarks from `vision.closeup.find_legs` moved into the region."""
+    region = cv2.imread(str(Path(__file__).parent / "data" / "crossing_outlines.png"))
+    reading = read_leg(region, np.array([72.5, -26.0]), np.array([72.5, 79.0]), "left")
+    assert reading.shank is None and reading.rearfoot is None

@@ -207,6 +207,11 @@ def bisect_rows(g: np.ndarray, y0: int, centre: np.ndarray, widths: tuple[float,
     se = float(np.degrees(max(rms, 0.3) / spread)) if spread > 0 else np.inf
     quality = float(keep.mean() * np.exp(-0.5 * (se / SE_REF_DEG) ** 2))
     width = float(np.median((xr - xl)[keep]))
+    # The re-read outlines may have crossed or closed in (another object's edges, read apart
+    # from each other): a pair narrower than the narrowest searched, less a pixel of
+    # sub-pixel refinement on each side, is no limb.
+    if not width >= widths[0] - 2.0:
+        return None
     return Bisection(a + x_offset, y0 + yy.mean(), b, width, int(keep.sum()), se, quality)
 
 
