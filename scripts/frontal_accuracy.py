@@ -60,7 +60,7 @@ SCENES = {
 }
 
 
-def case(seed: int) -> tuple[str, WalkParams, str, str]:
+def case(seed: int, mode: str = "treadmill") -> tuple[str, WalkParams, str, str]:
     """The walk, its label, outfit and scene names for one seed."""
     rng = np.random.default_rng([seed, 8])
     u = lambda a, b: float(rng.uniform(a, b))  # noqa: E731
@@ -73,7 +73,7 @@ def case(seed: int) -> tuple[str, WalkParams, str, str]:
         s = sides[stance]
         sides[stance] = SideParams(s.eversion_peak_deg, 0.0, s.toe_out_deg, u(9, 11))
         label = f"{foot} hyperpronation, {stance}-stance drop"
-    params = WalkParams(cadence_spm=u(100, 120), speed_mps=u(1.0, 1.4), height_m=u(1.6, 1.9), **sides)
+    params = WalkParams(cadence_spm=u(100, 120), speed_mps=u(1.0, 1.4), height_m=u(1.6, 1.9), mode=mode, **sides)
     return label, params, list(OUTFITS)[seed % 3], list(SCENES)[(seed // 3) % 3]
 
 
@@ -86,7 +86,8 @@ def rendered(walk, seed: int, size: tuple[int, int], framing: str, scene: Scene,
         if cache is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         else:
-            folder = cache / f"{framing}_{size[0]}x{size[1]}_seed{seed}"
+            mode = walk.params.mode
+            folder = cache / f"{framing}_{size[0]}x{size[1]}{'' if mode == 'treadmill' else '_' + mode}_seed{seed}"
             folder.mkdir(parents=True, exist_ok=True)
             lock = stack.enter_context(open(folder / ".lock", "w"))
             fcntl.flock(lock, fcntl.LOCK_EX)  # another run may be rendering this one
@@ -116,6 +117,8 @@ def main() -> None:
     parser.add_argument("--framing", choices=("body", "legs"), default="body")
     parser.add_argument("--cache", type=Path, help="folder to keep rendered videos and pose tracks in")
     parser.add_argument("--no-insole", action="store_true", help="strides from the video alone")
+    parser.add_argument("--mode", choices=("treadmill", "away"), default="treadmill",
+                        help="on a treadmill, or walking away from the camera across a room")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     layout = insole_layout(8)
@@ -124,7 +127,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     hs_errors, methods = [], []
     for seed in args.seeds:
-        label, params, outfit, scene = case(seed)
+        label, params, outfit, scene = case(seed, args.mode)
         walk = simulate_walk(params, seed)
         truth = walk.truth("posterior", layout)
         scene_ = Scene(outfit=OUTFITS[outfit], **SCENES[scene])

@@ -9,10 +9,12 @@ from the first full-amplitude stride on (the walker ramps up over one stride aft
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from gait import landmarks as lm
 from gait.analysis.events import detect_events
 from gait.analysis.metrics import analyze_track
 from gait.analysis.prepare import prepare
@@ -83,6 +85,22 @@ def test_events_over_random_walks(view, noise):
     assert np.mean(hs <= FRAME) >= 0.95, f"{np.mean(hs <= FRAME):.2%} of heel strikes within one frame"
     assert np.mean(to <= FRAME) >= 0.95, f"{np.mean(to <= FRAME):.2%} of toe offs within one frame"
     assert np.max(hs) <= 1.5 * FRAME and np.max(to) <= 1.5 * FRAME, (np.max(hs), np.max(to))
+
+
+@pytest.mark.parametrize("view", ["posterior", "anterior"])
+def test_depth_events_take_the_direction_of_travel_from_the_view(view):
+    """From behind the pose model puts the toes nearer the camera than the heels (README): with
+    each toe moved to the mirror side of its heel in depth, as it does, the depth events still
+    follow the walker's contacts, because the view, not the feet, says which way is forward."""
+    walk = simulate_walk(WalkParams(duration_s=10.0), seed=0)
+    track = walk.posetrack(view, SIZE)
+    image, world = track.image.copy(), track.world.copy()
+    for heel, toe in ((lm.LEFT_HEEL, lm.LEFT_FOOT_INDEX), (lm.RIGHT_HEEL, lm.RIGHT_FOOT_INDEX)):
+        for a in (image, world):
+            a[:, toe, 2] = 2 * a[:, heel, 2] - a[:, toe, 2]
+    for method in ("zeni_world_depth", "zeni_image_depth"):
+        errs = _event_errors(walk, detect_events(prepare(replace(track, image=image, world=world)), method))
+        assert len(errs["heel_strike"]) >= 10 and np.all(errs["heel_strike"] <= FRAME), (method, errs["heel_strike"])
 
 
 @functools.lru_cache(maxsize=None)

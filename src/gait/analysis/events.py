@@ -32,6 +32,13 @@ PROMINENCE = 0.25
 # late-swing peak; toe off when the toe's rise reaches this share of its early-swing peak.
 VERTICAL_FRACTION = 0.2
 
+# Direction of travel in depth (z away from the camera) for the views that show it: from behind
+# the walker faces away, from the front toward the camera. The view says it; the feet do not:
+# from behind the pose model puts the toes nearer the camera than the heels (median toe - heel
+# world depth -0.04..-0.06 m in every frame of 40 rendered posterior walks, treadmill and
+# overground), which would turn every depth event round.
+DEPTH_FORWARD = {"posterior": 1.0, "anterior": -1.0}
+
 METHODS = ("zeni_image_x", "zeni_world_depth", "zeni_image_depth", "vertical_world", "vertical_image")
 
 
@@ -89,7 +96,10 @@ def zeni(L: Landmarks, space: str, axis: int) -> tuple[dict[str, np.ndarray], di
     pelvis = L.hip_mid(space)[:, axis]
     heels = {s: L.leg(s, HEEL, space)[:, axis] for s in SIDES}
     toes = {s: L.leg(s, TOE, space)[:, axis] for s in SIDES}
-    sign = _forward_sign(np.concatenate([heels[s] for s in SIDES]), np.concatenate([toes[s] for s in SIDES]))
+    if axis == 2 and L.view in DEPTH_FORWARD:
+        sign = DEPTH_FORWARD[L.view]
+    else:
+        sign = _forward_sign(np.concatenate([heels[s] for s in SIDES]), np.concatenate([toes[s] for s in SIDES]))
     hs = {s: _extrema(sign * (heels[s] - pelvis), L.t, L.fs, maxima=True) for s in SIDES}
     to = {s: _extrema(sign * (toes[s] - pelvis), L.t, L.fs, maxima=False) for s in SIDES}
     return hs, to
