@@ -101,12 +101,24 @@ def test_closeup_events_match_the_walkers_contacts(closeup):
     for side in ("left", "right"):
         true_hs = np.array([x for x in truth["events"][side]["heel_strike"] if x >= steady - 1e-6])
         err = ev.heel_strike[side][np.argmin(np.abs(ev.heel_strike[side][:, None] - true_hs), axis=0)] - true_hs
-        # Measured: -6, -4, -8, -30 ms (left), -29, +6, -1, -39 ms (right).
+        # Measured: -8, +2, -23, -14 ms (left), -20, -11, -2, -26 ms (right).
         assert len(true_hs) == 4 and np.all(np.abs(err) <= 2 * FRAME_S), (side, err)
         true_to = np.array([x for x in truth["events"][side]["toe_off"] if x >= steady])
         err = ev.toe_off[side][np.argmin(np.abs(ev.toe_off[side][:, None] - true_to), axis=0)] - true_to
         assert len(true_to) >= 2 and np.all((err > -3 * FRAME_S) & (err < -FRAME_S)), (side, err)  # measured -2 frames
     assert ev.quality > 0.9
+    # Rows a billionth of a pixel off (rounding) move no heel strike of the walk: the hinge's
+    # fit is the same anywhere between two frames, so no grid within that may pick its break.
+    # (Not while standing still: a render's exactly still rows tie everywhere, a camera's don't.)
+    rng = np.random.default_rng(0)
+    walking = lambda times: times[times >= steady - 0.1]  # noqa: E731
+    for _ in range(10):
+        moved = {s: legs[s].collar_y + rng.uniform(-1e-9, 1e-9, len(t)) for s in legs}
+        again = detect_collar_events(t, *({s: getattr(legs[s], k) for s in legs} for k in ("x", "width")), moved,
+                                     {s: legs[s].above for s in legs}, framing="legs")  # fmt: skip
+        for side in ("left", "right"):
+            a, b = walking(again.heel_strike[side]), walking(ev.heel_strike[side])
+            assert len(a) == len(b) and np.allclose(a, b, atol=1e-6), (side, a, b)
 
 
 def _still_legs(n: int = 90) -> FrontalSeries:

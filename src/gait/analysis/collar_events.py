@@ -23,6 +23,8 @@ down) move like this over a stride (measured on the walker's rendered close-ups,
 Heel strike is the break between the glide and the drift, found by least squares: a hinge
 (one slope before, another after, and a step for the heel's last drop and roll onto the belt
 within a frame) fitted over the glide and the loading response that follows (CONTACT_WINDOW).
+A line each side of a step fits the same wherever the break lies between two frames, so the
+break is read at the middle of the best interval.
 
 Toe off is read as the instant of the heel's fastest rise, a heel-based version of the foot
 velocity algorithm's toe-off marker (O'Connor et al. 2007, Gait Posture 25:469-474: the
@@ -101,8 +103,6 @@ DESPIKE_FRAMES = 3
 # the other foot swings through in front of this one and the heel rolls onto its sole, both
 # of which move the collar other ways.
 CONTACT_WINDOW = 0.18
-# The hinge's break is searched on a grid of this share of a frame.
-GRID_FRAMES = 0.05
 # A frame whose shin midline lies more than STRAY_WIDTHS of the shin's width off the leg's
 # running median (over +-STRAY_S) holds some other outlines (the other leg crossing in front
 # of this one). On the walker's close-ups 95 % of frames lie within 0.11 widths of it and the
@@ -170,7 +170,7 @@ def _side_events(t: np.ndarray, x: np.ndarray, width: np.ndarray, collar_y: np.n
     stride = float(np.median(np.diff(t[crests])))
     tm, v = _differences(t, y)
     if framing == "legs":
-        hs, rejected = _closeup_heel_strikes(t, y, high, crests, tm, v, stride, fs)
+        hs, rejected = _closeup_heel_strikes(t, y, high, crests, tm, v, stride)
     else:
         sole = None
         if sole_y is not None:  # stray frames dropped and slips despiked, as for the collar
@@ -192,7 +192,7 @@ def _side_events(t: np.ndarray, x: np.ndarray, width: np.ndarray, collar_y: np.n
 
 
 def _closeup_heel_strikes(t: np.ndarray, y: np.ndarray, high: np.ndarray, crests: np.ndarray, tm: np.ndarray,
-                          v: np.ndarray, stride: float, fs: float) -> tuple[np.ndarray, int]:  # fmt: skip
+                          v: np.ndarray, stride: float) -> tuple[np.ndarray, int]:  # fmt: skip
     """A close-up's heel strikes (the hinge between glide and drift) and how many were rejected."""
     hs, rejected = [], 0
     # Each swing lies between two crests (before the first: from the start; after the last: to
@@ -221,7 +221,10 @@ def _closeup_heel_strikes(t: np.ndarray, y: np.ndarray, high: np.ndarray, crests
         if len(tt) < 5:
             rejected += 1
             continue
-        taus = np.arange(tt[0] + 0.5 / fs, tt[-1] - 0.5 / fs, GRID_FRAMES / fs)
+        # With the step, the hinge is a line on each side of the break, so its fit depends
+        # only on which frames lie on which side: the break is found to the interval between
+        # two frames and read at its middle (a finer grid would only pick among equal sums).
+        taus = 0.5 * (tt[1:] + tt[:-1])
         sse, beta = _hinge(tt, yy, taus)
         k = int(np.argmin(sse))
         if not np.isfinite(sse[k]) or beta[k, 3] + beta[k, 2] * (tt[-1] - taus[k]) <= 0:  # not down the image after
