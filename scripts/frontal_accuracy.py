@@ -12,11 +12,13 @@ legs are found in the image, the strides come from the insole, and the walker's 
 only supplies the clock; the pelvis is not in view, so only the rearfoot is measured.
 
     python scripts/frontal_accuracy.py [--seeds 1 2 3 4 5 6] [--size 1280x720] [--framing body] [--cache DIR]
-        [--no-insole]
+        [--no-insole] [--mode treadmill|away]
 
 `--no-insole` segments the strides as a video alone must (for a posterior full-body video: the
-pose model's events, else the shoe collars' motion, `analysis.collar_events`) and prints the
+shoe collars' motion, `analysis.collar_events`, else the pose model's events) and prints the
 events' method and their heel strikes' errors against the walker's contacts after the table.
+
+`--mode away` has the walker cross a room away from the camera instead of walking on a treadmill.
 
 `--cache DIR` keeps each rendered video and its pose track (rendering and MediaPipe are
 nearly all the run time), so a change to the image method is re-measured in minutes; runs
@@ -39,6 +41,7 @@ from gait.analysis.metrics import analyze_track
 from gait.analysis.pressure import pressure_metrics
 from gait.findings import evaluate
 from gait.pose.extract import video_to_track
+from gait.recording.framing import FRAMINGS
 from gait.recording.posetrack import PoseTrack, load_posetrack, save_posetrack
 from gait.simulate import SideParams, WalkParams, insole_layout, render_video, simulate_walk
 from gait.simulate.mannequin import Outfit
@@ -114,7 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6])
     parser.add_argument("--size", default="1280x720")
-    parser.add_argument("--framing", choices=("body", "legs"), default="body")
+    parser.add_argument("--framing", choices=FRAMINGS, default="body")
     parser.add_argument("--cache", type=Path, help="folder to keep rendered videos and pose tracks in")
     parser.add_argument("--no-insole", action="store_true", help="strides from the video alone")
     parser.add_argument("--mode", choices=("treadmill", "away"), default="treadmill",

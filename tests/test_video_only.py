@@ -1,6 +1,6 @@
 """A posterior video with no insole: the strides come from the shoe collars' motion in the
-image (`analysis.collar_events`, framing "body"), since the pose model's heels and toes from
-behind give no regular strides."""
+image (`analysis.collar_events`, framing "body"), which from behind finds the contacts far
+closer than the pose model's heels and toes (README)."""
 
 import json
 import subprocess

@@ -208,8 +208,9 @@ def bisect_rows(g: np.ndarray, y0: int, centre: np.ndarray, widths: tuple[float,
     quality = float(keep.mean() * np.exp(-0.5 * (se / SE_REF_DEG) ** 2))
     width = float(np.median((xr - xl)[keep]))
     # The re-read outlines may have crossed or closed in (another object's edges, read apart
-    # from each other): a pair narrower than the narrowest searched, less a pixel of
-    # sub-pixel refinement on each side, is no limb.
+    # from each other): a pair narrower than the narrowest searched is no limb. The search
+    # starts at the whole pixel below widths[0] and each outline's sub-pixel peak may move
+    # half a pixel: 2 px of slack.
     if not width >= widths[0] - 2.0:
         return None
     return Bisection(a + x_offset, y0 + yy.mean(), b, width, int(keep.sum()), se, quality)

@@ -22,6 +22,7 @@ nor the sole, whose long sides recede at other angles.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -187,11 +188,17 @@ def _rearfoot(crop: np.ndarray, shank: Bisection, top: float, sole: float, y0: i
 
 
 def _gradient_x(crop: np.ndarray, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
-    """`colour_gradient_x` of crop[r0:r1, c0:c1], computed with GRADIENT_REACH_PX of the crop
-    around it (so the values are the whole crop's) but not the rest."""
+    """`colour_gradient_x` of crop[r0:r1, c0:c1] (see `_gradient`)."""
+    return _gradient(crop, r0, r1, c0, c1, colour_gradient_x)
+
+
+def _gradient(crop: np.ndarray, r0: int, r1: int, c0: int, c1: int,
+              gradient: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:  # fmt: skip
+    """`gradient` of crop[r0:r1, c0:c1], computed with GRADIENT_REACH_PX of the crop around it
+    (so the values are the whole crop's) but not the rest."""
     a, b = max(r0 - GRADIENT_REACH_PX, 0), min(r1 + GRADIENT_REACH_PX, crop.shape[0])
     c, d = max(c0 - GRADIENT_REACH_PX, 0), min(c1 + GRADIENT_REACH_PX, crop.shape[1])
-    return colour_gradient_x(crop[a:b, c:d])[r0 - a : r1 - a, c0 - c : c1 - c]
+    return gradient(crop[a:b, c:d])[r0 - a : r1 - a, c0 - c : c1 - c]
 
 
 def _midline(shank: Bisection, ys: np.ndarray, y0: int, x0: int, w: int) -> np.ndarray:
@@ -243,10 +250,8 @@ def _sole(crop: np.ndarray, shank: Bisection, top: float, y0: int, x0: int, leng
     if len(ys) < 3:
         return None
     cols = _midline(shank, ys, y0, x0, crop.shape[1])
-    a, b = max(ys[0] - GRADIENT_REACH_PX, 0), min(ys[-1] + 1 + GRADIENT_REACH_PX, crop.shape[0])
-    c, d = max(cols.min() - GRADIENT_REACH_PX, 0), min(cols.max() + 1 + GRADIENT_REACH_PX, crop.shape[1])
-    gy = colour_gradient_y(crop[a:b, c:d])
-    profile = np.median(gy[ys[:, None] - a, cols - c], axis=1)
+    gy = _gradient(crop, int(ys[0]), int(ys[-1]) + 1, int(cols.min()), int(cols.max()) + 1, colour_gradient_y)
+    profile = np.median(gy[ys[:, None] - ys[0], cols - cols.min()], axis=1)
     padded = np.r_[-np.inf, profile, -np.inf]
     peaks = np.flatnonzero((profile >= padded[:-2]) & (profile >= padded[2:]) & (profile >= SOLE_SHARE * profile.max())
                            & (profile > 0))  # fmt: skip
