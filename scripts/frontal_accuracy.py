@@ -17,6 +17,7 @@ only supplies the clock; the pelvis is not in view, so only the rearfoot is meas
 `--no-insole` segments the strides as a video alone must (for a posterior full-body video: the
 shoe collars' motion, `analysis.collar_events`, else the pose model's events) and prints the
 events' method and their heel strikes' errors against the walker's contacts after the table.
+The last column adds the insole's pressure findings either way; only its strides are left out.
 
 `--mode away` has the walker cross a room away from the camera instead of walking on a treadmill.
 
@@ -126,7 +127,7 @@ def main() -> None:
     size = tuple(int(v) for v in args.size.split("x"))
     layout = insole_layout(8)
     print("| seed | walk | outfit / scene | rearfoot peak L / R: image (landmarks) | pelvic drop L / R stance: image "
-          "(landmarks) | flagged (image alone) | flagged (with insole) |")
+          "(landmarks) | flagged from the angles | flagged with the insole's pressure too |")
     print("|---|---|---|---|---|---|---|")
     hs_errors, methods = [], []
     for seed in args.seeds:
