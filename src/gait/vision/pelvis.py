@@ -8,12 +8,13 @@ upper edge that the shirt may cover) hang from the trunk, which stays level when
 drops.
 
 Seen from behind, the band's back half bows up in the middle (the pelvis tilts ~10 deg
-forward) and any obliquity shifts the bow sideways, so a line through the part inside the
-box reads a little flat (only the band's far ends, next to the hanging arms, would give it
-all): over the frames of 9-11 degree drops in the walker's 1280x720 and 640x480 videos, with
-MediaPipe placing the box, 2-9 % on average per walk and up to ~12 % in a single frame
-(9 videos); up to ~20 % in a frame whose box sits well off the band's middle (hip landmarks
-4-6 px off). The larger under-read once put down to the bow (~0 deg in the frames of the
+forward), so the band is fitted as a line plus a bow and its slope is read at the hips'
+midpoint: turning a bow turns its slope there by as much. A robust straight line kept only
+the bow's flattest stretch instead: a standing tilt of 2.5 deg read 0.0. The bow also makes the
+slope follow the midpoint, ~0.7 deg per px of a 1280x720 frame's hips: on the standing
+walker's rendered video (6 walks at 1280x720, 3 samples at 640x480, MediaPipe's hips) the
+standing tilt reads within 0.9 deg (0.0-0.9 flat at 4-8 deg). The larger under-read once put
+down to the bow (~0 deg in the frames of the
 largest drops) was the edge search reaching only level edges; the band is now searched for
 at every tilt up to MAX_TILT_DEG (`bisect.edge_chains`), each chain held to one edge: a
 chain read along a tilted line across the band's upper and lower edges (~8 px apart in the
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gait.vision.bisect import SE_REF_DEG, colour_gradient_y, edge_chains, robust_line
+from gait.vision.bisect import FIT_ROUNDS, MIN_RESIDUAL_PX, SE_REF_DEG, colour_gradient_y, edge_chains
 
 BOX_ABOVE, BOX_BELOW, BOX_HALF_WIDTH = 1.0, 0.1, 0.75  # in hip-joint distances
 # A waistband runs across the body: its chain must cover this share of the box's columns.
@@ -83,10 +84,11 @@ def measure_pelvis(frame: np.ndarray, left_hip: np.ndarray, right_hip: np.ndarra
     rc = np.arange(rows.shape[1]) - 0.5 * (rows.shape[1] - 1)
     middle = np.where(keep, rows - slope[:, None] * rc, 0.0).sum(axis=1) / np.maximum(keep.sum(axis=1), 1)
     k = long[np.argmax(middle[long])]
-    cols = np.arange(x1 - x0, dtype=np.float64)
-    a, b, inliers, rms = robust_line(cols, np.where(keep[k], rows[k], np.nan))
-    if not np.isfinite(b):
+    cols = np.arange(x1 - x0, dtype=np.float64) - (mid[0] - x0)  # 0 at the hips' midpoint
+    fit = _robust_bow(cols, np.where(keep[k], rows[k], np.nan))
+    if fit is None:
         return None
+    a, b, inliers, rms = fit
     spread = np.sqrt(np.sum((cols[inliers] - cols[inliers].mean()) ** 2))
     se = float(np.degrees(max(rms, 0.3) / spread))
     quality = float(inliers.mean() * np.exp(-0.5 * (se / SE_REF_DEG) ** 2))
@@ -94,3 +96,24 @@ def measure_pelvis(frame: np.ndarray, left_hip: np.ndarray, right_hip: np.ndarra
     # y down) has the right side lower. Anterior: mirrored.
     sign = 1.0 if view == "posterior" else -1.0
     return PelvisLine(float(sign * np.degrees(np.arctan(b))), float(y0 + a), quality)
+
+
+def _robust_bow(x: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray, float] | None:
+    """y = a + b x + c x^2 fitted in outlier rounds: the row a and slope b at x = 0, the inlier
+    mask and the inliers' RMS. The bow's curvature c is fitted so that its ends stay inliers:
+    a robust straight line kept only the band's flattest stretch, which on a standing
+    walker tilted 2.5 deg was the level middle (read 0.0 deg)."""
+    keep = np.isfinite(y)
+    rms = np.inf
+    coef = np.zeros(3)
+    for _ in range(FIT_ROUNDS):
+        if keep.sum() < 5:
+            return None
+        coef = np.polyfit(x[keep], y[keep], 2)
+        res = y - np.polyval(coef, x)
+        mad = 1.4826 * np.median(np.abs(res[keep]))
+        keep = np.isfinite(res) & (np.abs(res) <= max(MIN_RESIDUAL_PX, 3.0 * mad))
+        rms = float(np.sqrt(np.mean(res[keep] ** 2))) if keep.any() else np.inf
+    if keep.sum() < 5:
+        return None
+    return float(coef[2]), float(coef[1]), keep, rms
