@@ -23,8 +23,13 @@ def test_demo_analyses_every_sample_and_finds_what_was_planted(tmp_path):
         # Timing from the video segmented by the insole's contacts: as the walker walked.
         assert abs(metrics["cadence_spm"] - truth["cadence_spm"]) < 2
         assert metrics["pressure"] is not None
+        # The leg-length screen from the image: the waistband's standing tilt against the shoe
+        # collars' line, times an adult's hip-joint distance (measured: -12.2 of -15 mm, -0.5
+        # and +3.1 of 0).
+        assert abs(metrics["leg_length_difference_mm"] - truth["leg_length_difference_mm"]) < 5.0
     findings = {n: {(f["code"], f["side"]) for f in json.loads((tmp_path / n / "metrics.json").read_text())["findings"]} for n in names}
     assert findings["normal"] == set()
+    assert findings["leg_length_difference"] == {("leg_length_difference", "right")}  # the shorter leg
     # The right foot over-pronates; standing on the left leg the right (swing) hip drops 9 deg,
     # which the waistband line on the video shows (pelvic_drop on the left stance side).
     assert {("hyperpronation", "right"), ("pelvic_drop", "left")} <= findings["right_hyperpronation_pelvic_drop"]

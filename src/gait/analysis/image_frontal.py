@@ -37,6 +37,7 @@ class ImageFrontal:
     rearfoot_deg: dict[str, np.ndarray]  # side -> (T,)
     obliquity_deg: np.ndarray  # (T,), + = right side lower, not yet against a reference
     measured: dict[str, float]  # series -> share of frames with a usable measurement
+    level_deg: np.ndarray | None = None  # (T,) the shoe collars' line, + = right one lower
 
     @property
     def has_rearfoot(self) -> bool:
@@ -63,7 +64,19 @@ def condition(frontal: FrontalSeries, L: Landmarks) -> ImageFrontal:
     obl = _condition(f.pelvic_obliquity_deg, f.pelvic_quality, L)
     measured = {f"rearfoot_{s}": float(np.mean(f.rearfoot_quality[s] >= MIN_QUALITY)) for s in SIDES}
     measured["pelvis"] = float(np.mean(f.pelvic_quality >= MIN_QUALITY))
-    return ImageFrontal(rear, obl, measured)
+    return ImageFrontal(rear, obl, measured, collar_line(f, L.view))
+
+
+def collar_line(f: FrontalSeries, view: str) -> np.ndarray | None:
+    """(T,) angle of the line through the two shoe collars (deg, + = right one lower), the
+    image's own level reference at the ankles; None unless a posterior view's collars were
+    read. NaN where either collar is missing or the legs stand in the wrong order."""
+    if view != "posterior" or f.framing != "body" or not f.legs:
+        return None
+    left, right = f.legs["left"], f.legs["right"]
+    dx = right.x - left.x  # from behind the subject's right is image right
+    with np.errstate(invalid="ignore"):
+        return np.where(dx > 0, np.degrees(np.arctan2(right.collar_y - left.collar_y, dx)), np.nan)
 
 
 def combine_rearfoot(image: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, float | None]:

@@ -309,7 +309,8 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
 
     `frontal_image` are rearfoot angles and pelvic obliquity measured on the video's pixels
     (`gait.vision`); they replace what landmarks cannot carry, so with them the "estimated"
-    gate no longer withholds rearfoot eversion (posterior view) and pelvic drop.
+    gate no longer withholds rearfoot eversion (posterior view) and pelvic drop, nor, when
+    both shoe collars were seen while standing (posterior view), the leg-length screen.
     """
     notes: dict[str, str] = {}
     if track.view == "unknown":
@@ -368,7 +369,8 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
     standing = pelvis.find_standing(L)
     image = image_frontal.condition(frontal_image, L) if frontal_image is not None and L.view in FRONTAL_VIEWS else None
     image_pelvis = image is not None and image.has_pelvis and landmarks == "estimated"
-    pel = pelvis.analyse_pelvis(L, strides, standing, image.obliquity_deg if image_pelvis else None)
+    pel = pelvis.analyse_pelvis(L, strides, standing, image.obliquity_deg if image_pelvis else None,
+                                image.level_deg if image_pelvis else None)  # fmt: skip
     missing: dict[str, str] = dict(pel.missing)
     if L.view == "unknown":
         missing["view"] = notes.pop("view", "view unknown")
@@ -405,13 +407,15 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
         measured.add("rearfoot_eversion_deg")
     if image_pelvis:
         measured.add("pelvic_drop_deg")
+        if pel.leg_length_difference_mm is not None:
+            measured.add("leg_length_difference_mm")
     if landmarks == "estimated":
         # Knee flexion too: from behind or in front it rests on the world landmarks' depth.
         for name in ("rearfoot_eversion_deg", "foot_progression_deg", "hip_rotation_deg", "knee_flexion_deg"):
             series[name] = {s: nan for s in SIDES}
-        pel = replace(pel, static_obliquity_deg=None, leg_length_difference_mm=None)
         if not image_pelvis:
-            pel = replace(pel, obliquity_deg=nan, drop_per_stride={})
+            pel = replace(pel, obliquity_deg=nan, drop_per_stride={}, static_obliquity_deg=None,
+                          hip_width_mm=None, leg_length_difference_mm=None)  # fmt: skip
         for key in NEEDS_TRUE_LANDMARKS:
             if key not in measured:
                 missing.setdefault(key, ESTIMATED_REASON)  # a view's own reason says more
@@ -426,6 +430,10 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
         }  # fmt: skip
     if image_pelvis:
         sources["pelvic_drop_deg"] = {"source": "image", "frames_measured": image.measured["pelvis"]}
+    if "leg_length_difference_mm" in measured and image_pelvis:
+        sources["leg_length_difference_mm"] = {
+            "source": "image", "level": "shoe collars while standing",
+            "hip_width_mm": pel.hip_width_mm, "hip_width": "an adult's, assumed (analysis.pelvis)"}  # fmt: skip
     per_stride = _per_stride(L, strides, series, pel)
     if ev.quality < 0.6:
         missing["events"] = f"gait events irregular (quality {ev.quality:.2f}, signal {ev.method})"

@@ -35,6 +35,12 @@ KEY = np.array([lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER, *lm.LEFT_LEG[:-1], *lm.RIGH
 # A measured obliquity series is still while it stays within 1 deg (half the 2-degree accuracy
 # pelvic drop must reach) of its median over the first STANDING_START_S.
 STILL_OBLIQUITY_DEG = 1.0
+# Hip joint centres of an adult are ~175 mm apart (Winter 2009; `vision.pelvis` sizes its
+# search box by the same figure). It turns the image's standing tilt into millimetres: the
+# pose model gives no person's size (its world hips sit 105-128 mm apart on walkers whose
+# joints are 161-186 mm apart, and its hip-to-ankle length is ~0.80 m whatever the height; 12
+# rendered walks), so a body 10 % larger or smaller than this scales the figure by as much.
+HIP_JOINT_SEPARATION_MM = 175.0
 
 
 @dataclass(frozen=True)
@@ -130,9 +136,13 @@ def _during(L: Landmarks, s: Standing) -> np.ndarray:
 
 
 def analyse_pelvis(L: Landmarks, strides: list[Stride], standing: Standing | None,
-                   obliquity_deg: np.ndarray | None = None) -> PelvisResult:  # fmt: skip
+                   obliquity_deg: np.ndarray | None = None, level_deg: np.ndarray | None = None
+                   ) -> PelvisResult:  # fmt: skip
     """Pelvic drop per valid stride and the standing leg-length screen; `obliquity_deg`
-    (T,) replaces the hip line's obliquity when another source measures the pelvis."""
+    (T,) replaces the hip line's obliquity when another source measures the pelvis, and
+    `level_deg` (T,), that source's line at the ankles, replaces the ankle landmarks' line
+    (the pose model's standing ankle line tilts 3-18 deg on level renders: its ankles, ~50 px
+    apart at 720p, carry a few px of error) with `HIP_JOINT_SEPARATION_MM` for the width."""
     missing: dict[str, str] = {}
     n = len(L.t)
     if L.view not in FRONTAL_VIEWS:
@@ -148,14 +158,25 @@ def analyse_pelvis(L: Landmarks, strides: list[Stride], standing: Standing | Non
         sel = _during(L, standing)
         ref = float(np.nanmedian(obl[sel]))
         kind = "standing"
-        static = float(np.nanmedian(obl[sel] - ankles[sel]))
-        hips = L.world[sel][:, [lm.LEFT_HIP, lm.RIGHT_HIP]]
-        w = float(np.nanmedian(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=-1)))
-        if np.isfinite(w) and w > 0 and np.isfinite(static):
-            width = 1000.0 * w
+        if obliquity_deg is None:
+            static = float(np.nanmedian(obl[sel] - ankles[sel]))
+            hips = L.world[sel][:, [lm.LEFT_HIP, lm.RIGHT_HIP]]
+            w = 1000.0 * float(np.nanmedian(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=-1)))
+            why = "leg-length screen needs world landmarks of the hips while standing"
+        else:
+            both = obl[sel] - (level_deg[sel] if level_deg is not None else np.nan)
+            # Half the standing frames at least: a collar line read in a few frames is a slip.
+            static = float(np.nanmedian(both)) if np.mean(np.isfinite(both)) >= 0.5 else None
+            w = HIP_JOINT_SEPARATION_MM
+            why = ("leg-length screen needs both shoe collars seen in most of the standing phase" if level_deg is not None
+                   else "leg-length screen from the image needs a posterior view's shoe collars (its level at the ankles)")
+        if static is not None and not np.isfinite(static):
+            static = None
+        if static is not None and np.isfinite(w) and w > 0:
+            width = w
             lld = -width * float(np.sin(np.radians(static)))
         else:
-            missing["leg_length_difference_mm"] = "leg-length screen needs world landmarks of the hips while standing"
+            missing["leg_length_difference_mm"] = why
     else:
         missing["leg_length_difference_mm"] = f"leg-length screen needs a still standing phase (>= {STANDING_MIN_S:g} s) at the start"
         # Mean over whole strides, so the feet's alternating heights and depths cancel.
