@@ -430,10 +430,8 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
         }  # fmt: skip
     if image_pelvis:
         sources["pelvic_drop_deg"] = {"source": "image", "frames_measured": image.measured["pelvis"]}
-    if "leg_length_difference_mm" in measured and image_pelvis:
-        sources["leg_length_difference_mm"] = {
-            "source": "image", "level": "shoe collars while standing",
-            "hip_width_mm": pel.hip_width_mm, "hip_width": "an adult's, assumed (analysis.pelvis)"}  # fmt: skip
+    if "leg_length_difference_mm" in measured:  # the hip width (metrics' pelvis.hip_width_mm) is an adult's, assumed
+        sources["leg_length_difference_mm"] = {"source": "image", "level": "shoe collars while standing"}
     per_stride = _per_stride(L, strides, series, pel)
     if ev.quality < 0.6:
         missing["events"] = f"gait events irregular (quality {ev.quality:.2f}, signal {ev.method})"

@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--framing", choices=FRAMINGS, default="body",
         help="what the video frames: the whole body (default; the pose model locates it), or 'legs', a "
         "close-up of shins and shoes from behind (e.g. behind a treadmill), where the legs are found in "
-        "the image and only the rearfoot is measured; strides then come from --insole",
+        "the image and only the rearfoot is measured; strides come from --insole, else from the shoe collars' "
+        "motion in the image",
     )  # fmt: skip
     p.add_argument(
         "--measured-leg-length-difference", type=float, metavar="MM",

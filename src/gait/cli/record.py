@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--framing", choices=FRAMINGS, default="body",
         help="'legs': the camera frames only shins and shoes from behind (a treadmill close-up); no pose "
-        "model is run and the rearfoot is measured on the image (with --insole for the strides)",
+        "model is run and the rearfoot is measured on the image (strides from --insole, else from the "
+        "shoe collars' motion)",
     )  # fmt: skip
     add_pose_options(p)
     p.set_defaults(func=run)

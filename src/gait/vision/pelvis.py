@@ -104,8 +104,6 @@ def _robust_bow(x: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray,
     a robust straight line kept only the band's flattest stretch, which on a standing
     walker tilted 2.5 deg was the level middle (read 0.0 deg)."""
     keep = np.isfinite(y)
-    rms = np.inf
-    coef = np.zeros(3)
     for _ in range(FIT_ROUNDS):
         if keep.sum() < 5:
             return None
