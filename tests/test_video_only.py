@@ -47,6 +47,10 @@ def test_summary_says_what_was_not_screened():
     some = {"findings": [], "pelvic_drop_deg": {"left_stance": 3.1, "right_stance": None}}
     text = summarise(some)
     assert "none of the screened patterns stands out" in text and "over-pronation" in text and "pelvic drop" not in text
+    # A side view without an insole still screens loading from the stance fractions.
+    side = {"findings": [], "stance_fraction": {"left": 0.661, "right": 0.658}, "pressure": None}
+    text = summarise(side)
+    assert "none of the screened patterns stands out" in text and "loading" not in text and "pelvic drop" in text
 
 
 def test_heel_strikes_from_the_rows_of_ankle_and_heel_on_the_walkers_projections():

@@ -73,7 +73,8 @@ SCREENS = {
     "leg rotation": ("knee_frontal_deg", "foot_progression_deg", "hip_rotation_deg"),
     "leg length": ("leg_length_difference_mm", "leg_length_difference_measured_mm"),
     "pelvic drop": ("pelvic_drop_deg",),
-    "loading": ("pressure",),
+    # The insole's forces, or without one the video's stance fractions (`asymmetric_loading`).
+    "loading": ("pressure", "stance_fraction"),
 }
 
 
