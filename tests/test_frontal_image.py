@@ -25,7 +25,7 @@ from gait.simulate.render import Scene
 from gait.vision.closeup import find_legs
 from gait.vision.frontal import measure_frames
 from gait.vision.pelvis import measure_pelvis
-from gait.vision.rearfoot import measure_leg, read_leg
+from gait.vision.rearfoot import read_leg
 from gait.vision.series import FrontalSeries
 
 SIZE = (1280, 720)
@@ -65,7 +65,7 @@ def test_rearfoot_bisection_reads_the_everted_heel_from_behind(walk, scene):
     for side in ("left", "right"):
         idx = stance_peaks(truth, side, "rearfoot_eversion_deg", 4)
         for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx, scene=scene)):
-            found = measure_leg(frame, *located_leg(px, i, side, rng), side)
+            found = read_leg(frame, *located_leg(px, i, side, rng), side).rearfoot
             if found is not None and found.quality >= 0.5:
                 errors.append(found.angle_deg - truth["frames"]["rearfoot_eversion_deg"][side][i])
     errors = np.abs(errors)
@@ -94,7 +94,7 @@ def test_shank_line_holds_where_the_swing_leg_passes_its_lower_part(walk):
         for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx)):
             knee = px[i, knee_i] + rng.normal(0, KNEE_NOISE_PX, 2)
             ankle = px[i, ankle_i] + rng.normal(0, ANKLE_NOISE_PX, 2)
-            found = measure_leg(frame, knee, ankle, side)
+            found = read_leg(frame, knee, ankle, side).rearfoot
             if found is not None:  # the walker's shank is a cylinder: its axis is the knee-ankle line
                 errors.append(found.shank.angle_deg - image_angle(px[i, knee_i], px[i, ankle_i]))
     errors = np.abs(errors)
@@ -123,7 +123,7 @@ def test_heel_line_is_read_on_the_counters_back_face(walk):
         for side in ("left", "right"):
             idx = stance_peaks(truth, side, "rearfoot_eversion_deg", 3)
             for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx, scene=scene)):
-                found = measure_leg(frame, *located_leg(px, i, side, rng), side)
+                found = read_leg(frame, *located_leg(px, i, side, rng), side).rearfoot
                 if found is None:
                     continue
                 shapes, heel = figure(k, i, w.body, scene.outfit), k.points[f"{side}_heel"][i]
@@ -145,7 +145,7 @@ def test_rearfoot_reads_the_largest_eversion_in_a_dark_room(walk):
     for i, frame in zip(idx, render_frames(w, "posterior", SIZE, frames=idx, scene=DARK)):
         knee = px[i, lm.RIGHT_KNEE] + rng.normal(0, KNEE_NOISE_PX, 2)
         ankle = px[i, lm.RIGHT_ANKLE] + rng.normal(0, ANKLE_NOISE_PX, 2)
-        found = measure_leg(frame, knee, ankle, "right")
+        found = read_leg(frame, knee, ankle, "right").rearfoot
         if found is not None and found.quality >= 0.5:
             errors.append(found.angle_deg - truth["frames"]["rearfoot_eversion_deg"]["right"][i])
     errors = np.array(errors)

@@ -7,7 +7,7 @@ their outlines. The pair of outline pairs that are both strong and alike in widt
 legs; left and right from their position (from behind, the subject's left is image left).
 Going down each leg's midline, the shoe's collar is where the colour leaves the shin's; it
 stands in for the ankle landmark, and the shin's width for its length (`WIDTH_RATIO`), so
-`rearfoot.measure_leg` reads the close-up like a full-body frame.
+`rearfoot.read_leg` reads the close-up like a full-body frame.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class Leg:
     above: bool  # the collar lies at or above the band's foot (a foot lifted high): both rows are that bound
 
     def landmarks(self) -> tuple[np.ndarray, np.ndarray]:
-        """(knee, ankle) pseudo-landmarks for `rearfoot.measure_leg`: the ankle at the collar, the
+        """(knee, ankle) pseudo-landmarks for `rearfoot.read_leg`: the ankle at the collar, the
         knee a shank length (`WIDTH_RATIO`) above it."""
         ankle = np.array([self.centre, self.collar_row], np.float64)
         return ankle - (0.0, self.width / WIDTH_RATIO), ankle

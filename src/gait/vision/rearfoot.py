@@ -126,11 +126,6 @@ class LegReading:
     rearfoot: Rearfoot | None
 
 
-def measure_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str) -> Rearfoot | None:
-    """The rearfoot angle of one leg in a BGR frame, from its prior knee and ankle (px)."""
-    return read_leg(frame, knee, ankle, side).rearfoot
-
-
 def read_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str) -> LegReading:
     """One leg in a BGR frame, from its prior knee and ankle (px): see `LegReading`."""
     nothing = LegReading(None, np.nan, np.nan, None)
