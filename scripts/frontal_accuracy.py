@@ -8,8 +8,9 @@ over-pronating foot and a pelvic drop in one stance; odd seeds: normal), an outf
 scene, so the method is checked on different clothes, shoes and backgrounds.
 
 With `--framing legs` the camera is a lower-leg close-up (no body for the pose model): the
-legs are found in the image, the strides come from the insole, and the walker's own track
-only supplies the clock; the pelvis is not in view, so only the rearfoot is measured.
+legs are found in the image and the walk is analysed as `gait analyze --framing legs` does
+(`analyze_closeup`), strides from the insole (or with `--no-insole` the shoe collars); the
+pelvis is not in view, so only the rearfoot is measured.
 
     python scripts/frontal_accuracy.py [--seeds 1 2 3 4 5 6] [--size 1280x720] [--framing body] [--cache DIR]
         [--no-insole] [--mode treadmill|away]
@@ -38,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from gait.analysis.events import from_contacts
-from gait.analysis.metrics import analyze_track
+from gait.analysis.metrics import analyze_closeup, analyze_track
 from gait.analysis.pressure import pressure_metrics
 from gait.findings import evaluate
 from gait.pose.extract import video_to_track
@@ -136,15 +137,15 @@ def main() -> None:
         truth = walk.truth("posterior", layout)
         scene_ = Scene(outfit=OUTFITS[outfit], **SCENES[scene])
         with rendered(walk, seed, size, args.framing, scene_, args.cache) as (video, track):
-            if track is not None:
-                frontal = measure_video(video, track)
-            else:
-                track = walk.posetrack("posterior", size)  # the clock only: nothing else is used
-                frontal = measure_video(video, framing="legs").at(track.t)
+            frontal = measure_video(video, track, args.framing)
         pressure = pressure_metrics(walk.insole(layout, 100.0, 0.5))
         ev = pressure["events"]
         contacts = from_contacts({s: ev[s]["heel_strike_s"] for s in ev}, {s: ev[s]["toe_off_s"] for s in ev}, "insole")
-        image = analyze_track(track, contacts=None if args.no_insole else contacts, frontal_image=frontal).metrics()
+        used = None if args.no_insole else contacts
+        if track is not None:
+            image = analyze_track(track, contacts=used, frontal_image=frontal).metrics()
+        else:  # as `gait analyze --framing legs` does: no body, no landmarks' events to fall back on
+            image = analyze_closeup(frontal, size, used).metrics()
         if args.no_insole:
             methods.append(image["events"]["method"])
             for side in ("left", "right"):

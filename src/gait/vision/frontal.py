@@ -20,7 +20,7 @@ from gait.recording.framing import FRAMINGS
 from gait.recording.posetrack import PoseTrack
 from gait.vision.closeup import locate_legs
 from gait.vision.pelvis import measure_pelvis
-from gait.vision.rearfoot import read_leg
+from gait.vision.rearfoot import WIDTH_RATIO, LegReading, covered_from, read_leg
 from gait.vision.series import SIDES, FrontalSeries, LegTrack
 
 # A close-up is measured on the frame scaled to this width: its shins are then ~35 px wide and
@@ -30,11 +30,27 @@ from gait.vision.series import SIDES, FrontalSeries, LegTrack
 CLOSEUP_WIDTH = 640
 KNEE = {"left": lm.LEFT_KNEE, "right": lm.RIGHT_KNEE}
 ANKLE = {"left": lm.LEFT_ANKLE, "right": lm.RIGHT_ANKLE}
+OTHER = {"left": "right", "right": "left"}
 
 
 def _track_legs(px: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """side -> (knee, ankle) from one frame's landmark pixels (33, 2), where both are found."""
     return {s: (px[KNEE[s]], px[ANKLE[s]]) for s in SIDES if np.isfinite(px[[KNEE[s], ANKLE[s]]]).all()}
+
+
+def _collar_seen(reading: LegReading | None) -> tuple[float, float, float, bool, float]:
+    """(midline x at the collar, shank width, collar row, above, sole row) of a full-body frame's
+    leg, NaN where its shank or collar was not found; never above (its band follows the leg)."""
+    if reading is None or reading.shank is None or not np.isfinite(reading.collar_y):
+        return np.nan, np.nan, np.nan, False, np.nan
+    return float(reading.shank.x_at(reading.collar_y)), reading.shank.width, reading.collar_y, False, reading.sole_y
+
+
+def _covered(own: tuple[float, float], shoes: dict[str, tuple[float, float, float]], side: str) -> float:
+    """`rearfoot.covered_from` for one side, its leg's (midline x, width) `own`, from the other
+    side's (midline x, width, shoe top row) in `shoes` (inf when not there)."""
+    other = shoes.get(OTHER[side])
+    return covered_from(*own, side, *other) if other is not None else np.inf
 
 
 def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack | None = None,
@@ -71,18 +87,25 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
                 leg = located.get(s)
                 where[s].append((leg.centre / scale, leg.width / scale, np.nan if leg.above else leg.collar / scale,
                                  leg.above, np.nan) if leg else (np.nan, np.nan, np.nan, False, np.nan))  # fmt: skip
+            shoes = {s: (leg.centre, leg.width, leg.collar) for s, leg in located.items()}
+            readings = {s: read_leg(image, *legs[s], s, _covered(shoes[s][:2], shoes, s)) for s in legs}
         else:
             legs = _track_legs(pixels[i]) if in_track else {}
+            # Only a lifted foot's shoe reaches up beside the other shank, so the leg whose ankle
+            # is higher is read first, and its shoe tells where the other's shank is covered (the
+            # other leg's midline and width there from its ankle landmark and shank length).
+            readings, shoes = {}, {}
+            for s in sorted(legs, key=lambda s: legs[s][1][1]):
+                knee, ankle = legs[s]
+                own = (float(ankle[0]), WIDTH_RATIO * float(np.hypot(*(ankle - knee))))
+                readings[s] = read_leg(image, knee, ankle, s, _covered(own, shoes, s))
+                shoes[s] = _collar_seen(readings[s])[:3]
+            for s in SIDES:
+                where[s].append(_collar_seen(readings.get(s)))
         for side in SIDES:
-            reading = read_leg(image, *legs[side], side) if side in legs else None
-            found = reading.rearfoot if reading else None
+            found = readings[side].rearfoot if side in readings else None
             rear[side].append(found.angle_deg if found else np.nan)
             rear_q[side].append(found.quality if found else 0.0)
-            if framing == "body":
-                shank = reading.shank if reading else None
-                where[side].append((float(shank.x_at(reading.collar_y)), shank.width, reading.collar_y, False,
-                                    reading.sole_y) if shank is not None and np.isfinite(reading.collar_y)
-                                   else (np.nan, np.nan, np.nan, False, np.nan))  # fmt: skip
         line = None
         if framing == "body" and in_track:
             hips = pixels[i, [lm.LEFT_HIP, lm.RIGHT_HIP]]

@@ -38,9 +38,10 @@ SIDE_SIGN = {"left": -1.0, "right": 1.0}  # image direction of the side's latera
 # As long as that allows, because rows go wrong where the eversion peaks: around mid-stance
 # the swing leg passes the stance shank's lower part and hides or doubles its inner outline
 # there, and the shaded side's silhouette fades where the background behind it turns dark;
-# the robust line drops such rows only while they are a minority. Issue 8, 16 walks at 720p:
-# the shank line > 2 deg off in 29 % of the peak-eversion frames from 0.4, 12 % from 0.25
-# (17 % and 6 % of all stance frames).
+# the robust line drops such rows only while they are a minority (and where the other leg's
+# shoe reaches the inner outline, the rows below its top are not read: `covered_from`). Issue
+# 8, 16 walks at 720p: the shank line > 2 deg off in 29 % of the peak-eversion frames from
+# 0.4, 12 % from 0.25 (17 % and 6 % of all stance frames).
 SHANK_BAND = (0.25, 0.86)
 # Shank width / length: ~0.2 for adults (lower-leg circumference ~23 cm at the ankle's upper
 # third, ~7-8 cm across, on a ~40 cm shank; Winter 2009 anthropometry). The pair search
@@ -126,8 +127,11 @@ class LegReading:
     rearfoot: Rearfoot | None
 
 
-def read_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str) -> LegReading:
-    """One leg in a BGR frame, from its prior knee and ankle (px): see `LegReading`."""
+def read_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str,
+             covered_from: float = np.inf) -> LegReading:
+    """One leg in a BGR frame, from its prior knee and ankle (px): see `LegReading`. The lower
+    leg is bisected above the row `covered_from` only (see `covered_from`): fewer rows give its
+    line a larger standard error, so a lower quality."""
     nothing = LegReading(None, np.nan, np.nan, None)
     h, w = frame.shape[:2]
     length = float(np.hypot(*(ankle - knee)))
@@ -144,7 +148,7 @@ def read_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str) 
     if x1 - x0 < 3 * width or y_b - y0 < 3:
         return nothing
     crop = frame[y0:y1, x0:x1]
-    rows = np.arange(y0, min(y_b, y1))
+    rows = np.arange(y0, int(min(y_b, y1, np.floor(covered_from - EDGE_BLUR_PX))))
     widths = (WIDTH_RANGE[0] * width, WIDTH_RANGE[1] * width)
     gx = _gradient_x(crop, 0, len(rows), 0, crop.shape[1])
     shank = bisect_rows(gx, y0, _leg_line(knee, ankle, rows) - x0, widths, CENTRE_TOLERANCE * width, x0)
@@ -158,6 +162,17 @@ def read_leg(frame: np.ndarray, knee: np.ndarray, ankle: np.ndarray, side: str) 
         return LegReading(shank, collar[1], np.nan, None)
     bottom = sole[1] if sole[1] is not None else np.nan
     return LegReading(shank, collar[1], bottom, _rearfoot(crop, shank, float(collar[0]), sole[0], y0, x0, x1, y1, side))
+
+
+def covered_from(x: float, width: float, side: str, other_x: float, other_width: float, other_top: float) -> float:
+    """Frame row from which the other leg's shoe may hide this lower leg's inner outline: the
+    shoe's top `other_top`, where the shoe (HEEL_HALF_WIDTH of its leg's width either side of
+    its midline `other_x`) reaches within EDGE_BLUR_PX of the inner outline (`x` +- half
+    `width`); inf where it does not, or where either leg is unknown (NaN)."""
+    inner = x - SIDE_SIGN[side] * 0.5 * width  # the lateral edge is SIDE_SIGN's way
+    gap = abs(other_x - inner) - HEEL_HALF_WIDTH * other_width
+    with np.errstate(invalid="ignore"):
+        return float(other_top) if gap < EDGE_BLUR_PX else np.inf
 
 
 def _rearfoot(crop: np.ndarray, shank: Bisection, top: float, sole: float, y0: int, x0: int, x1: int, y1: int,
