@@ -87,6 +87,8 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
                 leg = located.get(s)
                 where[s].append((leg.centre / scale, leg.width / scale, np.nan if leg.above else leg.collar / scale,
                                  leg.above, np.nan) if leg else (np.nan, np.nan, np.nan, False, np.nan))  # fmt: skip
+            # A shoe lifted above the band counts from the band's foot (`Leg.above`): finding its
+            # real top against the band's upper half read the close-ups worse (17 walks).
             shoes = {s: (leg.centre, leg.width, leg.collar) for s, leg in located.items()}
             readings = {s: read_leg(image, *legs[s], s, _covered(shoes[s][:2], shoes, s)) for s in legs}
         else:

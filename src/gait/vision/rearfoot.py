@@ -171,8 +171,7 @@ def covered_from(x: float, width: float, side: str, other_x: float, other_width:
     `width`); inf where it does not, or where either leg is unknown (NaN)."""
     inner = x - SIDE_SIGN[side] * 0.5 * width  # the lateral edge is SIDE_SIGN's way
     gap = abs(other_x - inner) - HEEL_HALF_WIDTH * other_width
-    with np.errstate(invalid="ignore"):
-        return float(other_top) if gap < EDGE_BLUR_PX else np.inf
+    return float(other_top) if gap < EDGE_BLUR_PX else np.inf  # NaN compares False
 
 
 def _rearfoot(crop: np.ndarray, shank: Bisection, top: float, sole: float, y0: int, x0: int, x1: int, y1: int,
