@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 
 import cv2
@@ -114,6 +115,32 @@ def write_video(path: Path, frames: list[np.ndarray], fps: float = 30.0) -> Path
     for f in frames:
         out.write(f)
     out.release()
+    return path
+
+
+def write_phone_video(path: Path, frames: list[np.ndarray], fps: float = 30.0) -> Path:
+    """`frames` as a phone held upright stores them: each turned a quarter counterclockwise,
+    with the track's display matrix (ISO/IEC 14496-12 'tkhd') saying to turn it back
+    clockwise to show it (what FFmpeg reads as rotate 90)."""
+    write_video(path, [cv2.rotate(f, cv2.ROTATE_90_COUNTERCLOCKWISE) for f in frames], fps)
+    data = bytearray(path.read_bytes())
+
+    def child(start: int, end: int, kind: bytes) -> tuple[int, int]:
+        while start < end:
+            size, found = struct.unpack(">I4s", data[start : start + 8])
+            if found == kind:
+                return start + 8, start + size
+            start += size
+        raise AssertionError(f"no {kind!r} box")
+
+    box = (0, len(data))
+    for kind in (b"moov", b"trak", b"tkhd"):
+        box = child(*box, kind)
+    # After version and flags, the times, track id and duration (32-bit fields in version 0,
+    # the times and duration 64-bit in version 1), 8 reserved bytes, layer to volume and 2 more.
+    matrix = box[0] + 4 + (20 if data[box[0]] == 0 else 32) + 16
+    data[matrix : matrix + 36] = struct.pack(">9i", 0, 1 << 16, 0, -(1 << 16), 0, 0, 0, 0, 1 << 30)
+    path.write_bytes(bytes(data))
     return path
 
 

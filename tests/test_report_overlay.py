@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import write_video
+from conftest import write_phone_video, write_video
 from gait.capture.video import VideoFile
 from gait.errors import GaitError
 from gait.report import Events
@@ -37,6 +37,18 @@ def test_overlay_video_matches_input_and_shows_drawings(walk_video, tmp_path):
     assert changed.mean() > 0.005  # skeleton and text drawn on the grey frames
     hip = track.pixels[n // 2, 24].round().astype(int)  # right hip, drawn in the right side's colour
     assert frames[n // 2][hip[1] - 3 : hip[1] + 4, hip[0] - 3 : hip[0] + 4].std() > 5
+
+
+def test_overlay_of_a_portrait_phone_clip_is_upright_with_the_skeleton_in_place(walk_video, tmp_path):
+    _, _, walk = walk_video
+    portrait = SIZE[::-1]
+    track = walk.posetrack("posterior", portrait)
+    frames = [np.full((portrait[1], portrait[0], 3), 90, np.uint8) for _ in range(len(track))]
+    out = write_overlay(write_phone_video(tmp_path / "phone.mp4", frames), track, tmp_path / "overlay.mp4")
+    image = [frame.image for frame in VideoFile(out)][len(track) // 2]
+    assert image.shape == (portrait[1], portrait[0], 3)
+    hip = track.pixels[len(track) // 2, 24].round().astype(int)
+    assert image[hip[1] - 3 : hip[1] + 4, hip[0] - 3 : hip[0] + 4].std() > 5
 
 
 def test_overlay_rejects_a_non_video(tmp_path, walk_video):

@@ -5,6 +5,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
+from conftest import write_phone_video
 from gait.capture.video import VideoFile, open_source
 from gait.errors import GaitError
 
@@ -46,3 +47,16 @@ def test_bad_files_raise_one_clear_error(tmp_path, content, message):
 def test_a_folder_is_not_a_video(tmp_path):
     with pytest.raises(GaitError, match="not a file"):
         VideoFile(tmp_path)
+
+
+def test_a_phone_clip_stored_sideways_is_read_upright(tmp_path):
+    # Portrait 240x320 frames with a mark in the top-left corner, stored as phones store them.
+    frames = [np.full((320, 240, 3), 40, np.uint8) for _ in range(10)]
+    for f in frames:
+        f[:60, :80] = (0, 0, 255)
+    with VideoFile(write_phone_video(tmp_path / "phone.mp4", frames)) as src:
+        assert src.size == (240, 320)
+        images = [f.image for f in src]
+    assert {im.shape for im in images} == {(320, 240, 3)}
+    red = np.argwhere(images[5][..., 2] > 200).mean(axis=0)
+    np.testing.assert_allclose(red, [29.5, 39.5], atol=3)

@@ -81,6 +81,11 @@ class VideoFile(FrameSource):
         cap = cv2.VideoCapture(str(path))
         if not cap.isOpened():
             raise GaitError(f"{path}: not a video file OpenCV can read")
+        # A phone stores a portrait clip's frames sideways with a rotation tag, which players
+        # honour. OpenCV 4.11 (what mediapipe==0.10.21 brings) no longer applies it by default
+        # (opencv/opencv#26795): without this the walker would lie on its side, and the
+        # reported size be the stored one.
+        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         super().__init__(cap)
         self.name = str(path)
         fps = cap.get(cv2.CAP_PROP_FPS)

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from gait import landmarks as lm
+from gait.capture.video import VideoFile
 from gait.errors import GaitError
 from gait.recording.posetrack import PoseTrack
 from gait.report.data import Events
@@ -91,35 +92,27 @@ def write_overlay(
     frames beyond the track get no skeleton.
     """
     video, out = Path(video), Path(out)
-    cap = cv2.VideoCapture(str(video))
-    if not cap.isOpened():
-        raise GaitError(f"{video}: cannot open as a video")
-    fps = cap.get(cv2.CAP_PROP_FPS) or track.fps
-    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
-    if not writer.isOpened():
-        cap.release()
-        raise GaitError(f"{out}: cannot write an mp4 video here")
-    values = {name: np.asarray(v, dtype=np.float64).reshape(-1) for name, v in (series or {}).items()}
-    points = track.image[:, :, :2] * np.asarray(size, dtype=np.float32)  # to this video's pixels
-    scale = max(1, round(size[1] / 720))
-    try:
+    with VideoFile(video) as source:  # upright as the pose stage read it (rotation tag applied)
+        fps, size = source.fps, source.size
+        writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+        if not writer.isOpened():
+            raise GaitError(f"{out}: cannot write an mp4 video here")
+        values = {name: np.asarray(v, dtype=np.float64).reshape(-1) for name, v in (series or {}).items()}
+        points = track.image[:, :, :2] * np.asarray(size, dtype=np.float32)  # to this video's pixels
+        scale = max(1, round(size[1] / 720))
         i = 0
-        while True:
-            ok, frame = cap.read()
-            if not ok:
-                break
-            t = track.t[i] if i < len(track) else i / fps
-            if i < len(track):
-                draw_skeleton(frame, points[i], scale)
-                hits = [hit for ev in events for hit in ev.within(t, flash_s)]
-                draw_events(frame, points[i], hits, scale)
-            draw_values(frame, values, i, scale)
-            writer.write(frame)
-            i += 1
-    finally:
-        cap.release()
-        writer.release()
+        try:
+            for frame in source:
+                image = frame.image
+                if i < len(track):
+                    draw_skeleton(image, points[i], scale)
+                    hits = [hit for ev in events for hit in ev.within(track.t[i], flash_s)]
+                    draw_events(image, points[i], hits, scale)
+                draw_values(image, values, i, scale)
+                writer.write(image)
+                i += 1
+        finally:
+            writer.release()
     if i == 0:
         out.unlink(missing_ok=True)
         raise GaitError(f"{video}: no frame could be read")
