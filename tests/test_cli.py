@@ -4,10 +4,11 @@ import json
 import subprocess
 import sys
 
+import cv2
 import numpy as np
 import pytest
 
-from conftest import write_video
+from conftest import draw_figure, write_video
 from gait.recording.posetrack import load_posetrack, read_csv
 
 
@@ -39,6 +40,18 @@ def test_bad_inputs_fail_with_one_line(tmp_path):
     assert_one_line_error(gait("pose", str(tmp_path / "nobody.mp4"), "-o", out), "no person found")
     assert_one_line_error(gait("analyze", str(tmp_path / "missing")), "no such file or folder")
     assert_one_line_error(gait("analyze", str(tmp_path)), "not a session folder")
+
+
+def test_a_still_picture_is_not_a_walk(tmp_path):
+    # OpenCV opens a JPEG as a one-frame video, and the pose model finds the person in it.
+    picture = tmp_path / "walker.jpg"
+    cv2.imwrite(str(picture), draw_figure(0))
+    for framing in ("body", "legs"):
+        result = gait("analyze", str(picture), "--framing", framing, "-o", str(tmp_path / framing))
+        assert_one_line_error(result, "one frame only (a still picture?)")
+    # `gait pose` makes it a one-frame track, which holds no walk either.
+    assert gait("pose", str(picture), "-o", str(tmp_path / "one.npz")).returncode == 0
+    assert_one_line_error(gait("analyze", str(tmp_path / "one.npz")), "one frame only")
 
 
 def test_pose_writes_track_and_csv_and_analyze_reads_them(figure_video, tmp_path):

@@ -51,6 +51,14 @@ def test_summary_says_what_was_not_screened():
     side = {"findings": [], "stance_fraction": {"left": 0.661, "right": 0.658}, "pressure": None}
     text = summarise(side)
     assert "none of the screened patterns stands out" in text and "loading" not in text and "pelvic drop" in text
+    # An insole too short for a stride carries sizes and counts but no force per stride: no screen.
+    empty = {"stride_time_s": None, "peak_force_n": {"left": None, "right": None}, "lost_frames": 0,
+             "foot": {"length_mm": 260.0}, "cpei_pct": {"left": None, "right": None}}
+    assert "nothing could be screened" in summarise({"findings": [], "pressure": empty})
+    # With strides, the insole screens loading and, by its centre of pressure, over-pronation.
+    walked = {**empty, "peak_force_n": {"left": 712.0, "right": 705.0}, "cpei_pct": {"left": 19.0, "right": 21.0}}
+    text = summarise({"findings": [], "pressure": walked})
+    assert "loading" not in text and "over-pronation" not in text and "pelvic drop" in text
 
 
 def test_heel_strikes_from_the_rows_of_ankle_and_heel_on_the_walkers_projections():

@@ -70,6 +70,19 @@ def _track_from_journal(journal: Path, out_dir: Path, view: str | None) -> tuple
     return track, report
 
 
+# A still picture opens as a one-frame video (OpenCV reads a JPEG that way).
+_ONE_FRAME = "one frame only (a still picture?): a walk is measured on a video of several seconds"
+
+
+def _walk_video(video: Path) -> Path:
+    """`video`, once it is known to open and to hold more than one frame (before any model
+    runs on it, so a bad file gets its one line and nothing else)."""
+    with VideoFile(video) as source:
+        if source.frame_count is not None and source.frame_count < 2:
+            raise GaitError(f"{video}: {_ONE_FRAME}")
+    return video
+
+
 def resolve_input(
     path: str | os.PathLike,
     out_dir: str | os.PathLike | None = None,
@@ -101,7 +114,7 @@ def resolve_input(
     closeup = framing == "legs"  # no pose model: a close-up of shins and shoes shows nobody
     track = report = insole = video = None
     if session is not None:
-        video = session.video
+        video = _walk_video(session.video) if session.video is not None else None
         if closeup:
             if video is None:
                 raise GaitError(f"{path}: a lower-leg close-up (--framing legs) needs a video; this session has none")
@@ -128,7 +141,7 @@ def resolve_input(
         else:
             raise GaitError(f"{path}: neither an insole recording nor a pose-track CSV")
     else:
-        video = path
+        video = _walk_video(path)
         if not closeup:
             track, report = _track_from_video(path, out, view, model_path, progress)
     if track is not None and view is not None and report is None:
@@ -169,6 +182,8 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
         analysis = _analyze_closeup(inputs.video, contacts)
         metrics = analysis.metrics()
     elif inputs.track is not None:
+        if len(inputs.track) < 2:
+            raise GaitError(f"{inputs.source}: {_ONE_FRAME}")
         # Frontal angles from the pixels (rearfoot, pelvis) where landmarks cannot carry them.
         frontal = measure_video(inputs.video, inputs.track) if inputs.video is not None and inputs.track.view in (
             "posterior", "anterior") else None  # fmt: skip

@@ -68,13 +68,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 # What each screen rests on (metrics keys): a screen with none of them measured was not made.
+# Each screen and the values its finding reads (`gait.findings.rules`), as dotted paths.
 SCREENS = {
-    "over-pronation": ("rearfoot_eversion_deg",),
+    "over-pronation": ("rearfoot_eversion_deg", "pressure.cpei_pct"),
     "leg rotation": ("knee_frontal_deg", "foot_progression_deg", "hip_rotation_deg"),
     "leg length": ("leg_length_difference_mm", "leg_length_difference_measured_mm"),
     "pelvic drop": ("pelvic_drop_deg",),
     # The insole's forces, or without one the video's stance fractions (`asymmetric_loading`).
-    "loading": ("pressure", "stance_fraction"),
+    "loading": ("pressure.peak_force_n", "pressure.stance_time_s", "stance_fraction"),
 }
 
 
@@ -85,12 +86,20 @@ def _measured(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _at(metrics: dict, path: str) -> object:
+    """The value at a dotted path, None where any part is missing."""
+    value: object = metrics
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
 def summarise(metrics: dict) -> str:
     """The findings in a few lines, for the terminal; with none, which screens were not made
     (a silent "nothing stands out" would read as a clean bill where nothing was measured)."""
     findings = metrics.get("findings") or []
     if not findings:
-        unmade = [name for name, keys in SCREENS.items() if not any(_measured(metrics.get(k)) for k in keys)]
+        unmade = [name for name, paths in SCREENS.items() if not any(_measured(_at(metrics, p)) for p in paths)]
         if len(unmade) == len(SCREENS):
             return 'findings: nothing could be screened (the reasons are under "missing" in metrics.json)'
         tail = f"; not measured: {', '.join(unmade)} (see \"missing\" in metrics.json)" if unmade else ""
