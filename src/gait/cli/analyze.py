@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-# What each screen rests on (metrics keys): a screen with none of them measured was not made.
-# Each screen and the values its finding reads (`gait.findings.rules`), as dotted paths.
+# What each screen rests on: the values its finding reads (`gait.findings.rules`), as dotted
+# paths into the metrics. A screen with none of them measured was not made.
 SCREENS = {
     "over-pronation": ("rearfoot_eversion_deg", "pressure.cpei_pct"),
     "leg rotation": ("knee_frontal_deg", "foot_progression_deg", "hip_rotation_deg"),
