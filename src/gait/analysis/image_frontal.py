@@ -75,8 +75,7 @@ def collar_line(f: FrontalSeries, view: str) -> np.ndarray | None:
         return None
     left, right = f.legs["left"], f.legs["right"]
     dx = right.x - left.x  # from behind the subject's right is image right
-    with np.errstate(invalid="ignore"):
-        return np.where(dx > 0, np.degrees(np.arctan2(right.collar_y - left.collar_y, dx)), np.nan)
+    return np.where(dx > 0, np.degrees(np.arctan2(right.collar_y - left.collar_y, dx)), np.nan)  # NaN: False
 
 
 def combine_rearfoot(image: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, float | None]:
