@@ -31,6 +31,29 @@ def test_bridge_gaps_works_column_by_column():
     assert np.isnan(out[20:40, 1]).all()
 
 
+def test_a_steady_clock_is_kept_and_an_unsteady_one_made_regular():
+    steady = np.arange(90) / 30.0
+    assert signals.regular_clock(steady) is steady
+    # Whole milliseconds (Matroska/WebM): 33 and 34 ms intervals are a steady 30 fps.
+    rounded = np.round(steady, 3)
+    assert signals.regular_clock(rounded) is rounded
+    dropped = np.delete(steady, [10, 40, 41])
+    clock = signals.regular_clock(dropped)
+    np.testing.assert_allclose(clock, steady, atol=1e-9)
+
+
+def test_resample_is_linear_in_time_and_leaves_long_gaps_and_the_outside_missing():
+    t = np.array([0.0, 0.1, 0.3, 0.4, 0.9, 1.0])
+    y = np.stack([2.0 * t + 1.0, 3.0 * t], axis=1)
+    y[3, 1] = np.nan
+    clock = np.array([-0.05, 0.0, 0.05, 0.2, 0.35, 0.6, 1.0, 1.05])
+    out = signals.resample(y, t, clock, max_gap_s=0.2)
+    np.testing.assert_allclose(out[1:5, 0], 2.0 * clock[1:5] + 1.0)  # on frames and between them
+    assert out[1, 1] == 0.0 and np.isnan(out[4, 1])  # a NaN frame beside: NaN
+    assert np.isnan(out[5]).all()  # 0.4-0.9 s: a gap longer than 0.2 s
+    assert out[6, 0] == 3.0 and np.isnan(out[[0, 7]]).all()  # the last frame; outside the frames
+
+
 def test_lowpass_is_zero_phase_and_removes_noise():
     fs = 30.0
     t = np.arange(300) / fs

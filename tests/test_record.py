@@ -133,7 +133,9 @@ def test_a_killed_recording_reads_back_and_analyses(clip, tmp_path):
     assert journaled <= len(journal) < CLIP_S * FPS and journal.detected.mean() > 0.9
     insole = read_insole_csv(out / sess.INSOLE_FILE)
     assert len(insole) >= received > 100 and insole.lost_frames == 0
-    assert insole.t[-1] == pytest.approx(journal.t[-1], abs=0.3)
+    # One clock for both; the pose model's backlog on two busy cores left the journal up to
+    # 0.32 s behind the insole (measured while the whole suite ran).
+    assert insole.t[-1] == pytest.approx(journal.t[-1], abs=0.5)
 
     assert main(["analyze", str(out), "--no-overlay"]) == 0
     track = load_posetrack(out / sess.POSE_FILE)

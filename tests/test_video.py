@@ -5,7 +5,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from conftest import write_phone_video
+from conftest import write_phone_video, write_vfr_video
 from gait.capture.video import VideoFile, open_source
 from gait.errors import GaitError
 
@@ -19,6 +19,16 @@ def test_file_frames_carry_size_rate_and_presentation_times(figure_video):
     assert [i for i, _, _ in frames] == list(range(60))
     np.testing.assert_allclose([t for _, t, _ in frames], np.arange(60) / 30.0, atol=1e-6)
     assert {shape for _, _, shape in frames} == {(480, 640, 3)}
+
+
+def test_a_variable_frame_rate_reads_as_its_presentation_times(tmp_path):
+    """A phone in dim light or a webcam under load: frames missing, the rest shown longer.
+    Their times are the file's, not the frame's index over the nominal rate."""
+    times = np.r_[np.arange(10), np.arange(10, 30, 2), [31, 32, 35, 36]] / 30.0
+    frames = [np.full((48, 64, 3), 40, np.uint8)] * len(times)
+    with VideoFile(write_vfr_video(tmp_path / "vfr.mp4", frames, times)) as src:
+        got = [f.t for f in src]
+    np.testing.assert_allclose(got, times, atol=1e-6)
 
 
 def test_iteration_streams_instead_of_holding_the_video(figure_video):

@@ -48,23 +48,24 @@ class ImageFrontal:
         return bool(np.isfinite(self.obliquity_deg).any())
 
 
-def _condition(values: np.ndarray, quality: np.ndarray, L: Landmarks) -> np.ndarray:
+def _condition(values: np.ndarray, quality: np.ndarray, t: np.ndarray, L: Landmarks) -> np.ndarray:
+    """Gated and despiked over the video's frames (times `t`), then on the landmarks' clock."""
     v = np.where(quality >= MIN_QUALITY, values, np.nan)
     ok = np.isfinite(v)
     med = median_filter(np.where(ok, v, 0.0), size=3, mode="nearest")
     count = median_filter(ok.astype(float), size=3, mode="nearest")
     v = np.where(ok & (count > 0.5), med, np.nan)  # a median over mostly measured frames
-    return signals.lowpass(signals.bridge_gaps(v, L.t), L.fs)
+    return signals.lowpass(signals.bridge_gaps(signals.resample(v, t, L.t), L.t), L.fs)
 
 
 def condition(frontal: FrontalSeries, L: Landmarks) -> ImageFrontal:
-    """The image series on the landmarks' times, gated by quality and filtered."""
-    f = frontal.at(L.t)
-    rear = {s: _condition(f.rearfoot_deg[s], f.rearfoot_quality[s], L) for s in SIDES}
-    obl = _condition(f.pelvic_obliquity_deg, f.pelvic_quality, L)
-    measured = {f"rearfoot_{s}": float(np.mean(f.rearfoot_quality[s] >= MIN_QUALITY)) for s in SIDES}
-    measured["pelvis"] = float(np.mean(f.pelvic_quality >= MIN_QUALITY))
-    return ImageFrontal(rear, obl, measured, collar_line(f, L.view))
+    """The image series on the landmarks' (regular) clock, gated by quality and filtered."""
+    rear = {s: _condition(frontal.rearfoot_deg[s], frontal.rearfoot_quality[s], frontal.t, L) for s in SIDES}
+    obl = _condition(frontal.pelvic_obliquity_deg, frontal.pelvic_quality, frontal.t, L)
+    measured = {f"rearfoot_{s}": float(np.mean(frontal.rearfoot_quality[s] >= MIN_QUALITY)) for s in SIDES}
+    measured["pelvis"] = float(np.mean(frontal.pelvic_quality >= MIN_QUALITY))
+    level = collar_line(frontal, L.view)
+    return ImageFrontal(rear, obl, measured, signals.resample(level, frontal.t, L.t) if level is not None else None)
 
 
 def collar_line(f: FrontalSeries, view: str) -> np.ndarray | None:

@@ -320,6 +320,7 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
         track = track.with_view(guess.view)
         notes["view"] = f"view not given; detected {guess.view} ({guess.reason}, confidence {guess.confidence:.2f})"
     L = prepare(track, repair=repair_swaps)
+    notes.update(_clock_note(track.t, L.t))
     if contacts is not None:
         return analyze_landmarks(L, contacts, landmarks, frontal_image, notes)
     a = analyze_landmarks(L, events.detect_events(L, event_method), landmarks, frontal_image, notes)
@@ -328,12 +329,21 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
     # From behind, the shoes' motion in the image finds the contacts far closer than the pose
     # model's heels and toes do (README: on the same 16 rendered treadmill walks 93 % of heel
     # strikes within a frame against 64 %), so its strides are taken whenever there are enough.
-    b = analyze_landmarks(L, image_events(frontal_image), landmarks, frontal_image, notes)
+    b = analyze_landmarks(L, image_events(frontal_image.at(L.t)), landmarks, frontal_image, notes)
     image, pose = min(b.timing.strides.values()), min(a.timing.strides.values())
     if image < MIN_STRIDES and image <= pose:
         return a
     return _with_image_events(b, "strides from the shoes' motion (collar and heel) in the image, which from behind "
                                  "finds the contacts closer than the pose model's heels and toes")  # fmt: skip
+
+
+def _clock_note(frames: np.ndarray, clock: np.ndarray) -> dict[str, str]:
+    """A note when the frames came unsteadily and were measured on a regular clock instead."""
+    if len(frames) == len(clock) and np.array_equal(frames, clock):
+        return {}
+    ms = 1000.0 * np.diff(frames)
+    return {"clock": f"frame intervals varied ({ms.min():.0f}-{ms.max():.0f} ms: a variable frame rate or dropped "
+                     f"frames); measured on a regular {1000.0 / np.median(ms):.1f} fps clock"}
 
 
 def image_events(frontal_image: FrontalSeries) -> events.Events:
@@ -452,10 +462,10 @@ def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contact
     L = without_landmarks(frontal_image.t, size)
     ev = contacts
     if ev is None and frontal_image.legs is not None:
-        ev = image_events(frontal_image)
+        ev = image_events(frontal_image.at(L.t))
     if ev is None:
         ev = events.Events({s: np.empty(0) for s in SIDES}, {s: np.empty(0) for s in SIDES}, "none")
-    a = analyze_landmarks(L, ev, "estimated", frontal_image)
+    a = analyze_landmarks(L, ev, "estimated", frontal_image, _clock_note(frontal_image.t, L.t))
     legs_only = "a lower-leg close-up shows no {}"
     missing = dict(a.missing)
     missing.update({

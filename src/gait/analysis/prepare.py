@@ -31,7 +31,7 @@ class Landmarks:
     camera-aligned axes (x right, y down, z away from the camera).
     """
 
-    t: np.ndarray  # (T,)
+    t: np.ndarray  # (T,) a regular clock: the track's frame times, or one they were resampled onto
     fs: float
     view: str
     size: tuple[int, int]
@@ -58,6 +58,7 @@ class Landmarks:
 
 def prepare(track: PoseTrack, repair: bool = True, cutoff_hz: float = signals.CUTOFF_HZ) -> Landmarks:
     """Condition `track`: undo transient left/right swaps (the pose stage's Viterbi repair),
+    resample onto a regular clock if its frames came unsteadily (`signals.regular_clock`),
     bridge gaps up to `signals.MAX_GAP_S`, then low-pass every coordinate at `cutoff_hz`."""
     swaps = 0
     if repair and len(track) >= 3 and track.detected.sum() >= 3:
@@ -65,24 +66,28 @@ def prepare(track: PoseTrack, repair: bool = True, cutoff_hz: float = signals.CU
 
         track, counts = repair_swaps(track)
         swaps = int(sum(counts.values()))
-    t = track.t
-    fs = signals.sample_rate(t)
     w = float(track.size[0])
     img3 = track.image.astype(np.float64) * np.array([w, float(track.size[1]), w])
     world = track.world.astype(np.float64)
+    vis = track.visibility.astype(np.float64)
+    t = signals.regular_clock(track.t)
+    if t is not track.t:
+        img3, world = signals.resample(img3, track.t, t), signals.resample(world, track.t, t)
+        vis = np.nan_to_num(signals.resample(vis, track.t, t))
+    detected = ~np.all(np.isnan(img3[:, :, 0]), axis=1)
+    fs = signals.sample_rate(t)
     img3 = signals.lowpass(signals.bridge_gaps(img3, t), fs, cutoff_hz)
     world = signals.lowpass(signals.bridge_gaps(world, t), fs, cutoff_hz)
-    vis = track.visibility.astype(np.float64)
     present = ~np.all(np.isnan(img3[:, :, 0]), axis=1)
-    return Landmarks(t, fs, track.view, track.size, img3[:, :, :2], img3, world, vis, present,
-                     track.detected, swaps)  # fmt: skip
+    return Landmarks(t, fs, track.view, track.size, img3[:, :, :2], img3, world, vis, present, detected, swaps)
 
 
 def without_landmarks(t: np.ndarray, size: tuple[int, int], view: str = "posterior") -> Landmarks:
     """The clock of a video in which no body landmarks exist (a lower-leg close-up, where the
-    legs are found in the image itself): every landmark NaN, every frame counted present so
-    an instrument's contact events can segment the strides over it."""
-    t = np.asarray(t, dtype=np.float64)
+    legs are found in the image itself): every landmark NaN, every time counted present so
+    an instrument's contact events can segment the strides over it. A regular clock over the
+    frame times `t` (`signals.regular_clock`), as for landmarks."""
+    t = signals.regular_clock(np.asarray(t, dtype=np.float64))
     n = len(t)
     nan3 = np.full((n, lm.N_LANDMARKS, 3), np.nan)
     return Landmarks(t, signals.sample_rate(t), view, size, nan3[:, :, :2].copy(), nan3, nan3.copy(),

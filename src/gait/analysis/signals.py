@@ -1,9 +1,12 @@
-"""Signal conditioning for landmark tracks: gap bridging and zero-phase low-pass filtering.
+"""Signal conditioning for landmark tracks: a regular clock, gap bridging and zero-phase
+low-pass filtering.
 
-Both work on arrays shaped (T, ...) along axis 0 and treat NaN as missing. Short gaps are
-bridged so a blink of the pose model does not cut a stride in two; long gaps stay missing so
-no stride is invented. The filter runs forward and backward (zero phase), so gait events
-found on filtered signals are not shifted in time.
+All work on arrays shaped (T, ...) along axis 0 and treat NaN as missing. The filter and the
+event detectors count in samples, so a track whose frames do not come at a steady rate (a
+phone's variable frame rate in dim light, a webcam dropping frames under load) is first
+resampled onto a regular clock. Short gaps are bridged so a blink of the pose model does not
+cut a stride in two; long gaps stay missing so no stride is invented. The filter runs forward
+and backward (zero phase), so gait events found on filtered signals are not shifted in time.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from scipy.signal import butter, sosfiltfilt
 CUTOFF_HZ = 6.0
 # Gaps up to this long are bridged by interpolation (a few frames of a lost detection).
 MAX_GAP_S = 0.2
+# Frame times within this of the median interval count as a steady rate. Matroska/WebM store
+# presentation times in whole milliseconds by default (TimestampScale 1 ms), so a steady
+# 30 fps reads as 33 and 34 ms intervals; a dropped frame adds a whole interval.
+CLOCK_TOLERANCE_S = 0.002
 _ORDER = 2  # 2nd-order Butterworth run twice = 4th-order zero-phase response
 
 
@@ -23,6 +30,41 @@ def sample_rate(t: np.ndarray) -> float:
     """Frames per second from the median frame interval (robust to dropped frames)."""
     dt = np.diff(np.asarray(t, dtype=np.float64))
     return float(1.0 / np.median(dt)) if dt.size else 0.0
+
+
+def regular_clock(t: np.ndarray) -> np.ndarray:
+    """`t` itself when its frames come at a steady rate, else a regular clock over the same
+    span at its median frame interval (the rate most of the frames came at).
+
+    Steady means every interval within CLOCK_TOLERANCE_S of the median.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    dt = np.diff(t)
+    if not dt.size or np.all(np.abs(dt - np.median(dt)) <= CLOCK_TOLERANCE_S):
+        return t
+    step = float(np.median(dt))
+    return t[0] + step * np.arange(int(np.floor((t[-1] - t[0]) / step + 1e-6)) + 1)
+
+
+def resample(values: np.ndarray, t: np.ndarray, clock: np.ndarray, max_gap_s: float = MAX_GAP_S) -> np.ndarray:
+    """(len(clock), ...) `values` at the times `clock`, linear in time between the frames either
+    side; NaN where either of them is NaN or they lie more than `max_gap_s` apart (a gap that
+    `bridge_gaps` would not bridge either), and outside the frames' span. A clock time on a
+    frame takes that frame's value."""
+    x = np.asarray(values, dtype=np.float64)
+    flat = x.reshape(len(x), -1)
+    t, clock = np.asarray(t, dtype=np.float64), np.asarray(clock, dtype=np.float64)
+    if not len(t):
+        return np.full((len(clock),) + x.shape[1:], np.nan)
+    pos = np.interp(clock, t, np.arange(len(t)))
+    on_frame = np.abs(pos - np.rint(pos)) < 1e-6
+    lo = np.where(on_frame, np.rint(pos), np.floor(pos)).astype(np.int64)
+    hi = np.where(on_frame, lo, np.minimum(lo + 1, len(t) - 1))
+    w = (pos - lo)[:, None]
+    out = (1 - w) * flat[lo] + w * flat[hi] if len(t) > 1 else flat[lo].copy()
+    out[on_frame] = flat[lo[on_frame]]
+    out[(t[hi] - t[lo] > max_gap_s + 1e-9) | (clock < t[0] - 1e-9) | (clock > t[-1] + 1e-9)] = np.nan
+    return out.reshape((len(clock),) + x.shape[1:])
 
 
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
