@@ -8,6 +8,7 @@ One rendered close-up session is shared by the tests (~15 s to render and analys
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from gait.analysis.metrics import analyze_closeup
 from gait.capture.calibration import Calibration, save_calibration
 from gait.capture.video import open_source
 from gait.cli import main
+from gait.recording.journal import PoseJournal
 from gait.simulate import SideParams, WalkParams, simulate_walk
 from gait.simulate.samples import write_session
 from gait.vision.closeup import locate_legs
@@ -55,6 +57,33 @@ def test_closeup_session_is_analysed_from_the_image_with_the_insole_strides(clos
     assert ("hyperpronation", "right") in flagged and ("hyperpronation", "left") not in flagged
     assert (tmp_path / "out" / "report.html").stat().st_size > 0
     assert not (tmp_path / "out" / "overlay.mp4").exists()  # no landmarks to draw
+
+
+def test_a_webcam_slower_than_it_says_is_measured_on_its_frames_times(closeup, tmp_path):
+    """A webcam that says 30 fps and delivers 15 (dim light): `gait record` writes the video at
+    the 30 it was told and journals each frame's real time, on the insole's clock. Read at the
+    video's own times, the close-up ran at twice the insole's pace (its strides landed on the
+    wrong frames and the right foot's over-pronation went unflagged); frame by frame on the
+    journal's times it is measured as the full-rate session is."""
+    folder, truth = closeup
+    slow = tmp_path / "slow"
+    shutil.copytree(folder, slow)
+    with open_source(folder / "video.mp4") as source:
+        kept = [(f.t, f.image) for f in source if f.index % 2 == 0]
+        size = source.size
+    write_video(slow / "video.mp4", [image for _, image in kept], fps=30.0)
+    journal = PoseJournal(slow / "pose.partial.csv", size, 30.0, "posterior")
+    for t, _ in kept:
+        journal.append(t, None)  # a close-up: nobody for a pose model, only the clock
+    journal.close()
+    result = gait("analyze", str(slow), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "m.json"), "--no-overlay")
+    assert result.returncode == 0, result.stderr
+    m = json.loads((tmp_path / "m.json").read_text())
+    assert m["events"]["method"] == "insole"
+    for side in ("left", "right"):
+        assert m["rearfoot_eversion_deg"][side]["peak"] == pytest.approx(truth["rearfoot_eversion_deg"][side]["peak"], abs=2.0)
+    flagged = {(f["code"], f["side"]) for f in m["findings"]}
+    assert ("hyperpronation", "right") in flagged and ("hyperpronation", "left") not in flagged
 
 
 def test_closeup_video_without_insole_takes_its_strides_from_the_image(closeup, tmp_path):

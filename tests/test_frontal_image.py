@@ -9,21 +9,24 @@ MediaPipe come from scripts/frontal_accuracy.py (README).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from conftest import write_video
 from gait import landmarks as lm
 from gait.analysis.metrics import analyze_track
+from gait.capture.video import VideoFile
 from gait.findings import evaluate
 from gait.findings.norms import RELIABILITY
 from gait.simulate import SideParams, WalkParams, render_frames, simulate_walk
 from gait.simulate.mannequin import Outfit, figure
 from gait.simulate.render import Scene
 from gait.vision.closeup import find_legs
-from gait.vision.frontal import measure_frames
+from gait.vision.frontal import measure_frames, measure_video
 from gait.vision.pelvis import measure_pelvis
 from gait.vision.rearfoot import read_leg
 from gait.vision.series import FrontalSeries
@@ -332,6 +335,26 @@ def test_series_are_aligned_to_the_track_by_nearest_frame():
     with pytest.raises(ValueError):
         FrontalSeries(np.zeros(2), {"left": np.zeros(3), "right": np.zeros(2)}, {"left": np.zeros(2), "right": np.zeros(2)},
                       np.zeros(2), np.zeros(2))  # fmt: skip
+
+
+def test_a_recorded_video_is_measured_frame_by_frame_on_the_tracks_times(walk, tmp_path):
+    """A webcam that says 30 fps and delivers 15: `gait record` writes the video at 30 and
+    journals each frame's real time. Frame i of the video is frame i of the track; matched by
+    time instead, track time 2i/30 took video frame 2i, and the second half had none."""
+    w, _, _ = walk
+    idx = list(range(90, 114, 2))  # every other frame of a stretch of walking
+    track = w.posetrack("posterior", SIZE)
+    track = replace(track, t=track.t[idx], image=track.image[idx], visibility=track.visibility[idx],
+                    world=track.world[idx])  # fmt: skip
+    video = write_video(tmp_path / "walk.mp4", render_frames(w, "posterior", SIZE, frames=idx), fps=30.0)
+    series = measure_video(video, track)
+    with VideoFile(video) as source:
+        direct = measure_frames(((t, f.image) for t, f in zip(track.t, source)), track)
+    np.testing.assert_array_equal(series.t, track.t)
+    for side in ("left", "right"):
+        angles = direct.rearfoot_deg[side]
+        assert np.isfinite(angles).sum() >= 8 and np.nanmax(angles) - np.nanmin(angles) > 3.0
+        np.testing.assert_array_equal(series.rearfoot_deg[side], angles)
 
 
 def test_outlines_that_cross_are_no_leg():

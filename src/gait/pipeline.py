@@ -49,6 +49,9 @@ class Inputs:
     insole: InsoleRecording | None
     video: Path | None = None  # the video the track came from, for the overlay
     framing: str = "body"  # "legs": a lower-leg close-up, measured on the image without a pose track
+    # A recorded close-up's frame times (its journal's, one per video frame, on the insole's
+    # clock): with no track to carry them, the video's own times would be its nominal rate's.
+    clock: np.ndarray | None = None
 
 
 def _track_from_video(video: Path, out_dir: Path, view: str | None, model_path, progress) -> tuple[PoseTrack, PoseReport]:
@@ -112,12 +115,15 @@ def resolve_input(
     if session is not None and (session.info.get("camera") or {}).get("framing") == "legs":
         framing = "legs"
     closeup = framing == "legs"  # no pose model: a close-up of shins and shoes shows nobody
-    track = report = insole = video = None
+    track = report = insole = video = clock = None
     if session is not None:
         video = _walk_video(session.video) if session.video is not None else None
         if closeup:
             if video is None:
                 raise GaitError(f"{path}: a lower-leg close-up (--framing legs) needs a video; this session has none")
+            if session.pose is not None or session.pose_journal is not None:
+                clock = (ptrack.load_posetrack(session.pose) if session.pose is not None
+                         else read_journal(session.pose_journal)).t  # fmt: skip
         elif session.pose is not None:
             track = ptrack.load_posetrack(session.pose)
         elif session.pose_journal is not None:
@@ -150,7 +156,7 @@ def resolve_input(
         if insole is not None:
             raise GaitError(f"{path}: already holds an insole recording; give --insole only with a video or pose track")
         insole = extra_insole
-    return Inputs(path, out, track, report, insole, video, framing)
+    return Inputs(path, out, track, report, insole, video, framing, clock)
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,7 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
             "insole",
         )
     if inputs.framing == "legs" and inputs.video is not None:
-        analysis = _analyze_closeup(inputs.video, contacts)
+        analysis = _analyze_closeup(inputs.video, contacts, inputs.clock)
         metrics = analysis.metrics()
     elif inputs.track is not None:
         if len(inputs.track) < 2:
@@ -202,11 +208,12 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
     return Results(metrics, analysis)
 
 
-def _analyze_closeup(video: Path, contacts: EventSet | None) -> GaitAnalysis:
-    """Rearfoot angles measured on a lower-leg close-up, the legs found in each frame."""
+def _analyze_closeup(video: Path, contacts: EventSet | None, clock: np.ndarray | None) -> GaitAnalysis:
+    """Rearfoot angles measured on a lower-leg close-up, the legs found in each frame (frame i
+    at `clock[i]` when a recording gave its frames' times)."""
     with VideoFile(video) as source:
         size, n = source.size, source.frame_count
-    frontal = measure_video(video, framing="legs")
+    frontal = measure_video(video, framing="legs", times=clock)
     if not any((q > 0).any() for q in frontal.rearfoot_quality.values()):
         raise GaitError(f"{video}: no lower legs found in any of its {n} frames (is it a close-up of shins and shoes from behind?)")
     return analyze_closeup(frontal, size, contacts)

@@ -125,13 +125,24 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
 
 
 def measure_video(video: str | os.PathLike, track: PoseTrack | None = None, framing: str = "body",
-                  progress: Callable[[int, int | None], None] | None = None) -> FrontalSeries:  # fmt: skip
-    """`measure_frames` over a video file, streamed; the series is on the track's times
-    when a track is given (the video's own frame times otherwise)."""
+                  progress: Callable[[int, int | None], None] | None = None, times: np.ndarray | None = None
+                  ) -> FrontalSeries:  # fmt: skip
+    """`measure_frames` over a video file, streamed.
+
+    Frame i is taken at `times[i]`, by default the track's (`track.t`, so the series is on the
+    track's times), else the video's own frame times. A recorded session's frames are
+    matched so, by index: `gait record` journals one row per frame it writes, stamped on the
+    clock its insole shares, and writes the video at the camera's nominal rate, which a
+    webcam that slows down in dim light or drops frames does not keep. Frames beyond `times`
+    are not measured.
+    """
+    times = track.t if track is not None else times
     with open_source(video) as source:
         def frames() -> Iterable[tuple[float, np.ndarray]]:
             for frame in source:
-                yield frame.t, frame.image
+                if times is not None and frame.index >= len(times):
+                    return
+                yield (frame.t if times is None else float(times[frame.index])), frame.image
                 if progress:
                     progress(frame.index + 1, source.frame_count)
 
