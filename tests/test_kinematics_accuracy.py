@@ -19,6 +19,7 @@ from gait.analysis.events import detect_events
 from gait.analysis.metrics import analyze_track
 from gait.analysis.prepare import prepare
 from gait.simulate import WalkParams, simulate_walk
+from test_view import there_and_back
 
 VIEWS = ("posterior", "anterior", "left", "right")
 SIDES = ("left", "right")
@@ -139,6 +140,23 @@ def test_frames_that_come_unsteadily_are_measured_as_steady_ones(view):
                 assert m["rearfoot_eversion_deg"][s]["peak"] == pytest.approx(truth["rearfoot_eversion_deg"][s]["peak"], abs=2.0)
     both = np.concatenate(errors)
     assert np.mean(both <= FRAME) >= 0.95 and np.max(both) <= 2 * FRAME, np.sort(both)[-5:]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_walk_there_and_back_is_measured_on_the_way_away(seed):
+    """Taken whole, as one view, the walk back toward the camera was read as from behind
+    (events, rearfoot and pelvis on the wrong side of the body); the stretch walking away is
+    measured as that walk alone is, and the note says what was left out."""
+    track, _, away = there_and_back(seed, noise_px=0.0)
+    m = analyze_track(track, landmarks="true").metrics()
+    alone = analyze_track(away.posetrack("posterior", (1280, 720)), landmarks="true").metrics()
+    truth = away.truth()
+    assert m["view"] == "posterior" and "posterior stretch measured" in m["notes"]["turn"]
+    # The stretch ends a few frames before the turn (the view's vote over TURN_S): a stride may go.
+    assert all(alone["strides"][s] - 1 <= m["strides"][s] <= alone["strides"][s] for s in SIDES) and min(m["strides"].values()) >= 3
+    for s in SIDES:
+        assert m["rearfoot_eversion_deg"][s]["peak"] == pytest.approx(truth["rearfoot_eversion_deg"][s]["peak"], abs=1.0)
+        assert m["pelvic_drop_deg"][f"{s}_stance"] == pytest.approx(truth["pelvic_drop_deg"][f"{s}_stance"], abs=1.0)
 
 
 @functools.lru_cache(maxsize=None)

@@ -49,7 +49,8 @@ def _one_between(times: np.ndarray, a: float, b: float) -> tuple[int, float]:
 def segment_strides(events: Events, present: np.ndarray | None = None, t: np.ndarray | None = None) -> list[Stride]:
     """All candidate strides of both sides, in time order, each marked valid or why not.
 
-    `present`/`t` (per-frame availability of landmarks) reject strides that span a gap.
+    `present`/`t` (per-frame availability of landmarks) reject strides that span a gap or lie
+    beyond the frames (an insole recording on past the video or the stretch measured).
     """
     raw: list[tuple[str, float, float]] = []
     for side in SIDES:
@@ -78,6 +79,8 @@ def segment_strides(events: Events, present: np.ndarray | None = None, t: np.nda
             reason = f"{n_oto} {other} toe offs before the {other} heel strike"
         elif not (a - lead < oto < ohs < to + lead and to < b):
             reason = "events out of order"
+        elif t is not None and not t[0] <= a < b <= t[-1]:
+            reason = "beyond the frames measured"
         elif present is not None and t is not None and not present[(t >= a) & (t <= b)].all():
             reason = "landmarks missing within the stride"
         out.append(Stride(side, a, b, to, oto, ohs, reason == "", reason))

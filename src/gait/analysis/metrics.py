@@ -307,15 +307,24 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
     and toe offs); when given they segment the strides instead of the landmarks' events,
     which from behind or in front are the weakest part of a video-only analysis.
 
+    A walker who turned round (away from the camera and back) is measured on one stretch of
+    one view, the track's (`gait.pose.view.turn`), and `notes["turn"]` says which.
+
     `frontal_image` are rearfoot angles and pelvic obliquity measured on the video's pixels
     (`gait.vision`); they replace what landmarks cannot carry, so with them the "estimated"
     gate no longer withholds rearfoot eversion (posterior view) and pelvic drop, nor, when
     both shoe collars were seen while standing (posterior view), the leg-length screen.
     """
-    notes: dict[str, str] = {}
-    if track.view == "unknown":
-        from gait.pose.view import detect_view
+    from gait.pose.view import describe_turn, detect_view, turn
 
+    notes: dict[str, str] = {}
+    turned = turn(track, track.view)
+    if turned is not None:  # measured on one stretch of one view (`gait.pose.view.turn`)
+        parts, measured = turned
+        notes["turn"] = describe_turn(track, parts, measured)
+        if measured is not None:
+            track = track.frames(slice(measured.start, measured.end)).with_view(measured.view)
+    if track.view == "unknown":
         guess = detect_view(track)
         track = track.with_view(guess.view)
         notes["view"] = f"view not given; detected {guess.view} ({guess.reason}, confidence {guess.confidence:.2f})"

@@ -16,7 +16,7 @@ from gait.errors import GaitError
 from gait.pose.estimator import BlazePose, Detection, PoseModel, native_logs_silenced, open_model
 from gait.pose.identity import mirror, repair_swaps
 from gait.pose.subject import Person, choose_subject, crop_windows, link_people, person_box
-from gait.pose.view import ViewGuess, detect_view, labels_mirrored
+from gait.pose.view import ViewGuess, describe_turn, detect_view, labels_mirrored, turn
 from gait.recording.posetrack import VIEWS, PoseTrack
 
 Progress = Callable[[int, "int | None"], None]
@@ -167,10 +167,21 @@ def clean_track(track: PoseTrack, view: str | None = None) -> tuple[PoseTrack, P
     if view is not None and view not in VIEWS:
         raise GaitError(f"unknown view {view!r}: choose one of {', '.join(VIEWS)}")
     track, swaps = repair_swaps(track)
+    turned = turn(track, view or "unknown")
     guess = detect_view(track) if view is None else ViewGuess(view, 1.0, "given")
-    flip = labels_mirrored(track, guess.view)
-    if flip:
-        track = mirror(track)
+    flip = False
+    if turned is not None:  # each stretch labelled as its own view says; the analysis takes one
+        parts, measured = turned
+        # The frames of a turn, between two stretches, go with the nearer one.
+        cuts = [0] + [(a.end + b.start) // 2 for a, b in zip(parts[:-1], parts[1:])] + [len(track)]
+        for p, a, b in zip(parts, cuts[:-1], cuts[1:]):
+            if labels_mirrored(track.frames(slice(p.start, p.end)), p.view):
+                track, flip = mirror(track, slice(a, b)), True
+        if view is None and measured is not None:
+            share = (measured.end - measured.start) / max(int(track.detected.sum()), 1)
+            guess = ViewGuess(measured.view, share, describe_turn(track, parts, measured))
+    elif labels_mirrored(track, guess.view):
+        track, flip = mirror(track), True
     track = track.with_view(guess.view)
     report = PoseReport(
         frames=len(track),

@@ -94,6 +94,8 @@ def repair_swaps(track: PoseTrack) -> tuple[PoseTrack, dict[str, int]]:
     return track, {"body": int(body.sum()), "legs": int(legs.sum())}
 
 
-def mirror(track: PoseTrack) -> PoseTrack:
-    """The track with every left and right label exchanged in every frame."""
-    return _exchange(track, np.ones(len(track), bool), BODY_PAIRS)
+def mirror(track: PoseTrack, frames: slice = slice(None)) -> PoseTrack:
+    """The track with every left and right label exchanged in every frame (or in `frames`)."""
+    which = np.zeros(len(track), bool)
+    which[frames] = True
+    return _exchange(track, which, BODY_PAIRS)

@@ -81,6 +81,11 @@ class PoseTrack:
         """(T,33,2) image landmarks in pixels."""
         return self.image[:, :, :2] * np.asarray(self.size, dtype=np.float32)
 
+    def frames(self, which: slice | np.ndarray) -> PoseTrack:
+        """The track's frames `which` (a slice, indices or a mask)."""
+        return replace(self, t=self.t[which], image=self.image[which], visibility=self.visibility[which],
+                       world=self.world[which])  # fmt: skip
+
     def with_view(self, view: str) -> PoseTrack:
         """The same track labelled with another view."""
         return replace(self, view=view)

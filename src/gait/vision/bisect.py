@@ -198,6 +198,8 @@ def bisect_rows(g: np.ndarray, y0: int, centre: np.ndarray, widths: tuple[float,
     for edge in (xl, xr):
         a_e, b_e, _, _ = robust_line(yy[keep], edge[keep], b)
         predicted.append(a_e + b_e * (yy - yy[keep].mean()))
+    if not np.isfinite(predicted).all():  # an outline that no line fits (too few of its rows kept)
+        return None
     xl, xr = _reread(g, predicted[0]), _reread(g, predicted[1])
     a, b, keep, rms = robust_line(yy, 0.5 * (xl + xr), b)
     if not np.isfinite(b):
