@@ -125,7 +125,8 @@ def stretches(track: PoseTrack) -> list[Stretch]:
             code[track.detected] = np.select(
                 [frontal & (c["rise"] > MIN_CUE), frontal & (c["rise"] < -MIN_CUE),
                  side & (c["facing"] < -MIN_CUE), side & (c["facing"] > MIN_CUE)], [1, 2, 3, 4], 0)  # fmt: skip
-    n = max(int(round(TURN_S * track.fps)), 1)
+    fps = 1.0 / float(np.median(np.diff(track.t))) if len(track) > 1 else track.fps  # the frames' own rate
+    n = max(int(round(TURN_S * fps)), 1)
     votes = np.stack([np.convolve(code == k, np.ones(n), mode="same") for k in range(1, len(views) + 1)])
     smooth = np.where(votes.max(axis=0) > n / 2, votes.argmax(axis=0) + 1, 0)
     edges = np.flatnonzero(np.diff(np.r_[-1, smooth, -1]))
@@ -152,10 +153,12 @@ def turn(track: PoseTrack, view: str = "unknown") -> tuple[list[Stretch], Stretc
 
 
 def describe_turn(track: PoseTrack, parts: list[Stretch], measured: Stretch | None) -> str:
-    """One line on a turning walk's stretches and which one is measured."""
+    """One line on a turning walk's stretches and which one is measured (None: the whole
+    track, none of it seen from the track's view)."""
     seen = ", ".join(f"{p.view} {track.t[p.start]:.1f}-{track.t[p.end - 1]:.1f} s" for p in parts)
-    which = f"the {measured.view} stretch measured" if measured else "no stretch of its view"
-    return f"the walker turned ({seen}): {which}, the rest left out"
+    if measured is None:
+        return f"the walker turned ({seen}), never seen from the {track.view} view given: measured whole"
+    return f"the walker turned ({seen}): the {measured.view} stretch measured, the rest left out"
 
 
 def labels_mirrored(track: PoseTrack, view: str) -> bool:
