@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from gait import landmarks as lm
+from gait.analysis.events import from_contacts
 from gait.analysis.metrics import NEEDS_TRUE_LANDMARKS, SCHEMA, analyze_track
 from gait.recording.posetrack import PoseTrack
 from gait.simulate import WalkParams, simulate_walk
@@ -36,6 +39,24 @@ def test_every_contract_key_is_present_and_json_clean(walk, view):
     for key in CONTRACT:
         if m[key] is None and key not in ("pressure",):
             assert key in m["missing"], key
+
+
+def test_feet_out_of_the_picture_are_not_measured_and_it_says_so(walk):
+    """Framed too high: the pose model still places ankles and heels, below the picture, where
+    it guesses them. Those guesses are no measurement: what rests on the feet is null and says
+    the feet were out of the picture; what rests on the hips and knees is still measured."""
+    track = walk.posetrack("posterior")
+    image = track.image.copy()
+    image[:, :, 1] += 0.2  # the camera tilted up: the feet leave the bottom of the picture
+    assert (image[:, lm.LEG_ENDS, 1] > 1).all() and (image[:, [lm.LEFT_KNEE, lm.RIGHT_KNEE], 1] < 1).all()
+    truth = walk.events()
+    contacts = from_contacts({s: truth[s]["heel_strike"] for s in truth}, {s: truth[s]["toe_off"] for s in truth}, "insole")
+    m = analyze_track(replace(track, image=image), contacts=contacts, landmarks="true").metrics()
+    assert min(m["strides"].values()) >= 3 and m["cadence_spm"] is not None
+    assert m["rearfoot_eversion_deg"]["left"] == {"peak": None, "mean_stance": None}
+    for key in ("rearfoot_eversion_deg", "knee_frontal_deg"):
+        assert not any(m[key][s] if key == "knee_frontal_deg" else m[key][s]["peak"] for s in ("left", "right"))
+        assert "feet were in the picture in 0% of the frames" in m["missing"][key]
 
 
 @pytest.mark.parametrize("view", ["left", "right"])

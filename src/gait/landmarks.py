@@ -38,6 +38,7 @@ LEFT_FOOT_INDEX, RIGHT_FOOT_INDEX = 31, 32
 
 LEFT_LEG = np.array([LEFT_HIP, LEFT_KNEE, LEFT_ANKLE, LEFT_HEEL, LEFT_FOOT_INDEX])
 RIGHT_LEG = np.array([RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE, RIGHT_HEEL, RIGHT_FOOT_INDEX])
+LEG_ENDS = np.array([LEFT_ANKLE, RIGHT_ANKLE, LEFT_HEEL, RIGHT_HEEL])  # the feet, as far as gait needs them in view
 
 
 def _mirror() -> np.ndarray:

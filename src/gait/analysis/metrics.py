@@ -45,6 +45,9 @@ ESTIMATED_REASON = (
     "pelvis and heel bone closely enough); an insole or image-based measurement is needed"
 )
 MIN_STRIDES = spatiotemporal.MIN_STRIDES
+# The values `metrics()` reports that must each have a value or a reason (`gait.metrics/1`).
+REPORTED = ("cadence_spm", "stride_time_s", "stance_fraction", "rearfoot_eversion_deg", "pelvic_drop_deg",
+            "foot_progression_deg", "knee_frontal_deg", "leg_length_difference_mm")  # fmt: skip
 # Per-frame series (per side unless noted) and the per-stride summaries drawn from them.
 SERIES = ("rearfoot_eversion_deg", "knee_frontal_deg", "foot_progression_deg", "hip_rotation_deg", "knee_flexion_deg")
 
@@ -62,6 +65,19 @@ def _clean(x: Any, digits: int = 4) -> Any:
     if isinstance(x, (float, np.floating)):
         return round(float(x), digits) if np.isfinite(x) else None
     return x
+
+
+def _empty(value: Any) -> bool:
+    """None, or a dict with nothing but None in it."""
+    return value is None or isinstance(value, dict) and all(_empty(v) for v in value.values())
+
+
+def _feet_clause(L: Landmarks) -> str:
+    """How much of the time the feet were in the picture, when they were not always."""
+    if L.feet_seen >= 1.0:
+        return ""
+    return (f" (the feet were in the picture in {L.feet_seen:.0%} of the frames with the walker: film the whole "
+            "body, feet included)")  # fmt: skip
 
 
 def _mean(v: list[float]) -> float | None:
@@ -130,13 +146,13 @@ class GaitAnalysis:
         else:
             a = float(np.mean([(s.opposite_toe_off - s.start) / s.duration for s in strides]))
             b = float(np.mean([(s.opposite_heel_strike - s.start) / s.duration for s in strides]))
-        sel = np.flatnonzero((u >= a) & (u <= b) & np.isfinite(mean))
+        # Only where MIN_STRIDES strides have a value: a peak of one stride's few frames is none.
+        n = np.sum(np.isfinite(c), axis=0)
+        sel = np.flatnonzero((u >= a) & (u <= b) & (n >= MIN_STRIDES))
         if not len(sel):
             return None, None
         k = sel[np.argmax(mean[sel])]
-        n = int(np.sum(np.isfinite(c[:, k])))
-        spread = {"sd": float(sd[k]), "se": float(sd[k] / np.sqrt(n)), "n": n} if n >= MIN_STRIDES else None
-        return float(mean[k]), spread
+        return float(mean[k]), {"sd": float(sd[k]), "se": float(sd[k] / np.sqrt(n[k])), "n": int(n[k])}
 
     def metrics(self) -> dict:
         """The `gait.metrics/1` dict (pressure None and findings [] for the caller to fill)."""
@@ -213,7 +229,12 @@ class GaitAnalysis:
                       **({"pelvic_drop_deg": "no standing phase: drop measured against the ankle line, so a static "
                           "pelvic tilt counts as drop"} if self.pelvis.reference == "ankle_line" else {})},
         }  # fmt: skip
-        return _clean(out)
+        out = _clean(out)
+        # Whatever has no value says why, if nothing above did.
+        for key in REPORTED:
+            if _empty(out[key]) and not any(k == key or k.startswith(key + ".") for k in out["missing"]):
+                out["missing"][key] = "no valid stride held the values it needs" + _feet_clause(self.landmarks)
+        return out
 
     def _uncertainty(self, key: str, side: str, part: str) -> dict | None:
         """Stride-to-stride SD, standard error of the mean and the landmarks' visibility."""
@@ -429,6 +450,8 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
         if pel.leg_length_difference_mm is not None:
             measured.add("leg_length_difference_mm")
     if landmarks == "estimated":
+        if image is not None and L.view == "posterior" and "rearfoot_eversion_deg" not in measured:
+            missing.setdefault("rearfoot_eversion_deg", "no heel was seen in the picture to measure" + _feet_clause(L))
         # Knee flexion too: from behind or in front it rests on the world landmarks' depth.
         for name in ("rearfoot_eversion_deg", "foot_progression_deg", "hip_rotation_deg", "knee_flexion_deg"):
             series[name] = {s: nan for s in SIDES}

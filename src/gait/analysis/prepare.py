@@ -42,6 +42,7 @@ class Landmarks:
     present: np.ndarray  # (T,) bool: landmarks available (detected or bridged)
     detected: np.ndarray  # (T,) bool: detected in the raw track
     swaps_repaired: int
+    feet_seen: float = 1.0  # share of the frames with a person whose ankles and heels lie in the picture
 
     def leg(self, side: str, part: int, space: str = "px") -> np.ndarray:
         """One leg landmark over time from `px`, `img3` or `world`."""
@@ -67,9 +68,13 @@ def prepare(track: PoseTrack, repair: bool = True, cutoff_hz: float = signals.CU
         track, counts = repair_swaps(track)
         swaps = int(sum(counts.values()))
     w = float(track.size[0])
-    img3 = track.image.astype(np.float64) * np.array([w, float(track.size[1]), w])
-    world = track.world.astype(np.float64)
-    vis = track.visibility.astype(np.float64)
+    # The pose model places landmarks outside the picture too (a person half out of frame):
+    # guessed, not seen, so they count as missing.
+    outside = np.any((track.image[:, :, :2] < 0) | (track.image[:, :, :2] > 1), axis=-1)
+    img3 = np.where(outside[..., None], np.nan, track.image.astype(np.float64) * np.array([w, float(track.size[1]), w]))
+    world = np.where(outside[..., None], np.nan, track.world.astype(np.float64))
+    vis = np.where(outside, 0.0, track.visibility.astype(np.float64))
+    feet = ~outside[:, lm.LEG_ENDS].any(axis=1)[track.detected]
     t = signals.regular_clock(track.t)
     if t is not track.t:
         img3, world = signals.resample(img3, track.t, t), signals.resample(world, track.t, t)
@@ -79,7 +84,8 @@ def prepare(track: PoseTrack, repair: bool = True, cutoff_hz: float = signals.CU
     img3 = signals.lowpass(signals.bridge_gaps(img3, t), fs, cutoff_hz)
     world = signals.lowpass(signals.bridge_gaps(world, t), fs, cutoff_hz)
     present = ~np.all(np.isnan(img3[:, :, 0]), axis=1)
-    return Landmarks(t, fs, track.view, track.size, img3[:, :, :2], img3, world, vis, present, detected, swaps)
+    return Landmarks(t, fs, track.view, track.size, img3[:, :, :2], img3, world, vis, present, detected, swaps,
+                     float(feet.mean()) if feet.size else 1.0)  # fmt: skip
 
 
 def without_landmarks(t: np.ndarray, size: tuple[int, int], view: str = "posterior") -> Landmarks:

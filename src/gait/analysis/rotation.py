@@ -44,7 +44,11 @@ def walking_frame(L: Landmarks, frames: np.ndarray | None = None) -> WalkingFram
     if sel.sum() < 10:
         return None
     ankles = 0.5 * (w[:, lm.LEFT_ANKLE] + w[:, lm.RIGHT_ANKLE])
-    up = _unit(np.nanmean((L.hip_mid("world") - ankles)[sel], axis=0))
+    legs = (L.hip_mid("world") - ankles)[sel]
+    legs = legs[np.all(np.isfinite(legs), axis=1)]
+    if len(legs) < 10:  # the ankles out of the picture
+        return None
+    up = _unit(legs.mean(axis=0))
     heels = np.concatenate([w[sel][:, lm.LEFT_HEEL], w[sel][:, lm.RIGHT_HEEL]]) - np.concatenate([L.hip_mid("world")[sel]] * 2)
     heels = heels[np.all(np.isfinite(heels), axis=1)]
     if len(heels) < 10 or not np.all(np.isfinite(up)):

@@ -27,7 +27,6 @@ VISIBLE = 0.5
 # How often to look for people other than the one followed (a walker crosses a frame in
 # a second or two; three looks a second see anyone who stays longer than a step).
 PROBES_PER_S = 3.0
-_LEG_ENDS = np.array([lm.LEFT_ANKLE, lm.RIGHT_ANKLE, lm.LEFT_HEEL, lm.RIGHT_HEEL])
 
 
 @dataclass(frozen=True)
@@ -157,9 +156,9 @@ def run_on_crops(source: FrameSource, model: PoseModel, windows: np.ndarray, pro
 
 def legs_in_frame(track: PoseTrack) -> np.ndarray:
     """(T,) bool: ankles and heels found, visible and inside the picture."""
-    xy = track.image[:, _LEG_ENDS, :2]
+    xy = track.image[:, lm.LEG_ENDS, :2]
     inside = np.all((xy >= 0) & (xy <= 1), axis=(1, 2))
-    return inside & np.all(track.visibility[:, _LEG_ENDS] >= VISIBLE, axis=1)
+    return inside & np.all(track.visibility[:, lm.LEG_ENDS] >= VISIBLE, axis=1)
 
 
 def clean_track(track: PoseTrack, view: str | None = None) -> tuple[PoseTrack, PoseReport]:
