@@ -16,6 +16,7 @@ from gait.analysis.events import Events as EventSet
 from gait.analysis.events import from_contacts
 from gait.analysis.metrics import GaitAnalysis, analyze_closeup, analyze_track, insole_only_metrics
 from gait.analysis.pressure import pressure_metrics
+from gait.analysis.signals import resample
 from gait.capture.video import VideoFile
 from gait.errors import GaitError
 from gait.findings import evaluate
@@ -276,5 +277,7 @@ def write_results(
     if overlay and a is not None and inputs.video is not None and inputs.track is not None:
         series = {f"{side.title()} knee frontal (deg)": a.series["knee_frontal_deg"][side] for side in ("left", "right")}
         series["Pelvic obliquity (deg, + right low)"] = a.pelvis.obliquity_deg
+        # The analysis's clock (regular, maybe one stretch of a turning walk) to the video's frames.
+        series = {name: resample(v, a.landmarks.t, inputs.track.t) for name, v in series.items()}
         written.append(write_overlay(inputs.video, inputs.track, out / OVERLAY_FILE, series, data.events[:1]))
     return written
