@@ -3,12 +3,14 @@
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import cv2
 import numpy as np
 import pytest
 
 from conftest import draw_figure, write_video
+from gait.recording.insole import read_insole_csv, write_insole_csv
 from gait.recording.posetrack import load_posetrack, read_csv
 
 
@@ -97,3 +99,22 @@ def test_an_insole_alone_is_analysed_and_a_measured_leg_length_brings_the_heel_l
     lld = found["leg_length_difference"]
     assert lld["side"] == "right" and any("heel lift" in r for r in lld["remedies"])
     assert (out / "report.html").is_file()
+
+
+def test_an_insole_given_apart_is_brought_onto_the_videos_clock(tmp_path):
+    """`--insole` with a pose track: recorded apart (a phone's video, an insole started 2.3 s
+    later on its own clock), its heel strikes are shifted to meet the track's and the strides
+    measured as on one clock; a session's own insole shares its clock and is never shifted."""
+    folder = tmp_path / "walk"
+    assert gait("simulate", "-o", str(folder), "--duration", "12", "--insole", "8", "--eversion-right", "14").returncode == 0
+    rec = read_insole_csv(folder / "insole.csv")
+    apart = write_insole_csv(replace(rec, t=rec.t + 2.3), tmp_path / "apart.csv")
+    result = gait("analyze", str(folder / "pose.npz"), "--insole", str(apart), "--true-landmarks", "-o", str(tmp_path / "out"),
+                  "--json", str(tmp_path / "m.json"), "--no-overlay")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    m, truth = json.loads((tmp_path / "m.json").read_text()), json.loads((folder / "truth.json").read_text())
+    assert "shifted by -2.3" in m["notes"]["contacts_clock"] and min(m["strides"].values()) >= 6
+    assert m["rearfoot_eversion_deg"]["right"]["peak"] == pytest.approx(truth["rearfoot_eversion_deg"]["right"]["peak"], abs=2.0)
+    result = gait("analyze", str(folder), "--true-landmarks", "--json", str(tmp_path / "s.json"), "--no-overlay")
+    assert result.returncode == 0, result.stderr
+    assert "contacts_clock" not in json.loads((tmp_path / "s.json").read_text())["notes"]

@@ -53,6 +53,7 @@ class Inputs:
     # A recorded close-up's frame times (its journal's, one per video frame, on the insole's
     # clock): with no track to carry them, the video's own times would be its nominal rate's.
     clock: np.ndarray | None = None
+    insole_apart: bool = False  # the insole was given apart from the video (--insole), maybe on another clock
 
 
 def _track_from_video(video: Path, out_dir: Path, view: str | None, model_path, progress) -> tuple[PoseTrack, PoseReport]:
@@ -157,7 +158,7 @@ def resolve_input(
         if insole is not None:
             raise GaitError(f"{path}: already holds an insole recording; give --insole only with a video or pose track")
         insole = extra_insole
-    return Inputs(path, out, track, report, insole, video, framing, clock)
+    return Inputs(path, out, track, report, insole, video, framing, clock, extra_insole is not None)
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,8 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
         # Frontal angles from the pixels (rearfoot, pelvis) where landmarks cannot carry them.
         frontal = measure_video(inputs.video, inputs.track) if inputs.video is not None and inputs.track.view in (
             "posterior", "anterior") else None  # fmt: skip
-        analysis = analyze_track(inputs.track, contacts=contacts, landmarks=landmarks, frontal_image=frontal)
+        analysis = analyze_track(inputs.track, contacts=contacts, landmarks=landmarks, frontal_image=frontal,
+                                 contacts_apart=inputs.insole_apart)  # fmt: skip
         metrics = analysis.metrics()
     elif pressure is not None and inputs.insole is not None:
         analysis = None

@@ -204,6 +204,64 @@ def from_contacts(heel_strike: dict[str, list[float]], toe_off: dict[str, list[f
     return Events(hs, to, source, event_quality(hs, to))
 
 
+# An instrument's contacts agree with the video's own heel strikes when they lie within this
+# share of a stride of them: the image's own events from behind find each contact within ~0.1
+# stride (`collar_events`), the landmarks' within a frame for 64 % (README).
+CLOCK_AGREE = 0.1
+
+
+def clock_shift(contacts: Events, own: Events) -> float | None:
+    """Seconds to add to `contacts`' times so their heel strikes meet the video's `own`, when
+    the two disagree: an instrument recorded on another clock (a phone's video and a
+    separately started insole). 0.0 when they agree, None when no shift makes them agree or
+    there is too little to tell.
+
+    Gait repeats every stride, so the shift is found within half a stride and then moved by
+    the whole strides that put the most contacts within the video: any of those meets the
+    video's steps as well and segments its strides as well.
+    """
+    stride = np.median(np.concatenate([np.diff(contacts.heel_strike[s]) for s in SIDES]))
+    if not np.isfinite(stride) or min(len(own.heel_strike[s]) for s in SIDES) < 2:
+        return None
+    shifts = np.arange(-0.5 * stride, 0.5 * stride, 0.005)
+
+    def cost(shift: np.ndarray) -> np.ndarray:
+        """(K,) median distance from each shifted contact (within the video's events) to the
+        video's nearest heel strike of its side; inf where fewer than 4 contacts fall there."""
+        gaps = []
+        for s in SIDES:
+            v, c = np.asarray(own.heel_strike[s]), np.asarray(contacts.heel_strike[s])
+            moved = c[None, :] + shift[:, None]  # (K, C)
+            d = np.min(np.abs(moved[..., None] - v[None, None, :]), axis=-1)
+            gaps.append(np.where((moved >= v[0] - 0.5 * stride) & (moved <= v[-1] + 0.5 * stride), d, np.nan))
+        gaps = np.concatenate(gaps, axis=1)
+        n = np.sum(np.isfinite(gaps), axis=1)
+        with np.errstate(all="ignore"), np.testing.suppress_warnings() as sup:
+            sup.filter(RuntimeWarning)
+            return np.where(n >= 4, np.nanmedian(gaps, axis=1), np.inf)
+
+    tolerance = CLOCK_AGREE * stride
+    if cost(np.zeros(1))[0] <= tolerance:
+        return 0.0
+    costs = cost(shifts)
+    k = int(np.argmin(costs))
+    if costs[k] > tolerance:
+        return None
+    seen = np.concatenate([own.heel_strike[s] for s in SIDES])
+    times = np.concatenate([contacts.heel_strike[s] for s in SIDES])
+    span = float(max(times.max(), seen.max()) - min(times.min(), seen.min()))
+    whole = shifts[k] + stride * np.arange(-np.ceil(span / stride), np.ceil(span / stride) + 1)
+    inside = np.sum((times[None, :] + whole[:, None] >= seen.min()) & (times[None, :] + whole[:, None] <= seen.max()), axis=1)
+    best = np.flatnonzero(inside == inside.max())
+    return float(whole[best[np.argmin(np.abs(whole[best]))]])
+
+
+def shifted(ev: Events, seconds: float) -> Events:
+    """`ev` with every time moved by `seconds`."""
+    move = lambda times: {s: np.asarray(times[s]) + seconds for s in SIDES}  # noqa: E731
+    return Events(move(ev.heel_strike), move(ev.toe_off), ev.method, ev.quality, ev.notes, ev.toe_off_lead_s)
+
+
 def candidate_methods(view: str) -> tuple[str, ...]:
     """Event signals a view supports, best first."""
     if view in SIDE_VIEWS:

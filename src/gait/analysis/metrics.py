@@ -318,7 +318,7 @@ def _has_world(L: Landmarks) -> bool:
 
 def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bool = True,
                   contacts: events.Events | None = None, landmarks: str = "estimated",
-                  frontal_image: FrontalSeries | None = None) -> GaitAnalysis:  # fmt: skip
+                  frontal_image: FrontalSeries | None = None, contacts_apart: bool = False) -> GaitAnalysis:  # fmt: skip
     """Events, strides, timing and every angle of `track` (see the module docstring).
 
     `landmarks` says whose landmarks these are: "estimated" (a pose model's) withholds the
@@ -326,7 +326,9 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
 
     `contacts` are events from an instrument on the same clock (an insole's heel strikes
     and toe offs); when given they segment the strides instead of the landmarks' events,
-    which from behind or in front are the weakest part of a video-only analysis.
+    which from behind or in front are the weakest part of a video-only analysis. With
+    `contacts_apart` (recorded apart from the video, maybe on another clock) they are
+    shifted to meet the video's own heel strikes where they do not (`events.clock_shift`).
 
     A walker who turned round (away from the camera and back) is measured on one stretch of
     one view, the track's (`gait.pose.view.turn`), and `notes["turn"]` says which.
@@ -351,6 +353,19 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
         notes["view"] = f"view not given; detected {guess.view} ({guess.reason}, confidence {guess.confidence:.2f})"
     L = prepare(track, repair=repair_swaps)
     notes.update(_clock_note(track.t, L.t))
+    if contacts is not None and contacts_apart:
+        own = (image_events(frontal_image.at(L.t)) if frontal_image is not None and frontal_image.legs is not None
+               and L.view == "posterior" else events.detect_events(L))  # fmt: skip
+        shift = events.clock_shift(contacts, own) if own.quality >= 0.6 else 0.0
+        if shift is None:
+            notes["contacts_clock"] = (
+                f"the {contacts.method}'s heel strikes do not meet the video's own ({own.method}) at any shift: "
+                "recorded on another clock? Its strides are taken as they are")  # fmt: skip
+        elif shift:
+            contacts = events.shifted(contacts, shift)
+            notes["contacts_clock"] = (
+                f"the {contacts.method}'s heel strikes met the video's own when shifted by {shift:+.2f} s (to within "
+                "whole strides, which segment the same): another clock, so they were")  # fmt: skip
     if contacts is not None:
         return analyze_landmarks(L, contacts, landmarks, frontal_image, notes)
     a = analyze_landmarks(L, events.detect_events(L, event_method), landmarks, frontal_image, notes)
