@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from gait.analysis.metrics import analyze_closeup
 from gait.capture.calibration import Calibration, save_calibration
 from gait.capture.video import open_source
 from gait.cli import main
+from gait.recording.insole import read_insole_csv, write_insole_csv
 from gait.recording.journal import PoseJournal
 from gait.simulate import SideParams, WalkParams, simulate_walk
 from gait.simulate.samples import write_session
@@ -84,6 +86,22 @@ def test_a_webcam_slower_than_it_says_is_measured_on_its_frames_times(closeup, t
         assert m["rearfoot_eversion_deg"][side]["peak"] == pytest.approx(truth["rearfoot_eversion_deg"][side]["peak"], abs=2.0)
     flagged = {(f["code"], f["side"]) for f in m["findings"]}
     assert ("hyperpronation", "right") in flagged and ("hyperpronation", "left") not in flagged
+
+
+def test_a_closeup_with_an_insole_recorded_apart_is_put_on_one_clock(closeup, tmp_path):
+    """A running shop's phone and an insole started 1.7 s later on its own clock: the insole's
+    heel strikes are shifted to meet the close-up's own (the collars'), and its strides
+    measure the rearfoot as one clock's do."""
+    folder, truth = closeup
+    rec = read_insole_csv(folder / "insole.csv")
+    apart = write_insole_csv(replace(rec, t=rec.t + 1.7), tmp_path / "apart.csv")
+    result = gait("analyze", str(folder / "video.mp4"), "--framing", "legs", "--insole", str(apart), "-o",
+                  str(tmp_path / "out"), "--json", str(tmp_path / "m.json"), "--no-overlay")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    m = json.loads((tmp_path / "m.json").read_text())
+    assert m["events"]["method"] == "insole" and "shifted by -1.7" in m["notes"]["contacts_clock"]
+    for side in ("left", "right"):
+        assert m["rearfoot_eversion_deg"][side]["peak"] == pytest.approx(truth["rearfoot_eversion_deg"][side]["peak"], abs=2.0)
 
 
 def test_closeup_video_without_insole_takes_its_strides_from_the_image(closeup, tmp_path):

@@ -187,7 +187,7 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
             "insole",
         )
     if inputs.framing == "legs" and inputs.video is not None:
-        analysis = _analyze_closeup(inputs.video, contacts, inputs.clock)
+        analysis = _analyze_closeup(inputs.video, contacts, inputs.clock, inputs.insole_apart)
         metrics = analysis.metrics()
     elif inputs.track is not None:
         if len(inputs.track) < 2:
@@ -211,15 +211,16 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
     return Results(metrics, analysis)
 
 
-def _analyze_closeup(video: Path, contacts: EventSet | None, clock: np.ndarray | None) -> GaitAnalysis:
+def _analyze_closeup(video: Path, contacts: EventSet | None, clock: np.ndarray | None, apart: bool) -> GaitAnalysis:
     """Rearfoot angles measured on a lower-leg close-up, the legs found in each frame (frame i
-    at `clock[i]` when a recording gave its frames' times)."""
+    at `clock[i]` when a recording gave its frames' times); `apart`: the contacts were
+    recorded apart from the video."""
     with VideoFile(video) as source:
         size, n = source.size, source.frame_count
     frontal = measure_video(video, framing="legs", times=clock)
     if not any((q > 0).any() for q in frontal.rearfoot_quality.values()):
         raise GaitError(f"{video}: no lower legs found in any of its {n} frames (is it a close-up of shins and shoes from behind?)")
-    return analyze_closeup(frontal, size, contacts)
+    return analyze_closeup(frontal, size, contacts, apart)
 
 
 def report_data(inputs: Inputs, results: Results, title: str) -> ReportData:

@@ -356,16 +356,7 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
     if contacts is not None and contacts_apart:
         own = (image_events(frontal_image.at(L.t)) if frontal_image is not None and frontal_image.legs is not None
                and L.view == "posterior" else events.detect_events(L))  # fmt: skip
-        shift = events.clock_shift(contacts, own) if own.quality >= 0.6 else 0.0
-        if shift is None:
-            notes["contacts_clock"] = (
-                f"the {contacts.method}'s heel strikes do not meet the video's own ({own.method}) at any shift: "
-                "recorded on another clock? Its strides are taken as they are")  # fmt: skip
-        elif shift:
-            contacts = events.shifted(contacts, shift)
-            notes["contacts_clock"] = (
-                f"the {contacts.method}'s heel strikes met the video's own when shifted by {shift:+.2f} s (to within "
-                "whole strides, which segment the same): another clock, so they were")  # fmt: skip
+        contacts = _on_video_clock(contacts, own, notes)
     if contacts is not None:
         return analyze_landmarks(L, contacts, landmarks, frontal_image, notes)
     a = analyze_landmarks(L, events.detect_events(L, event_method), landmarks, frontal_image, notes)
@@ -380,6 +371,22 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
         return a
     return _with_image_events(b, "strides from the shoes' motion (collar and heel) in the image, which from behind "
                                  "finds the contacts closer than the pose model's heels and toes")  # fmt: skip
+
+
+def _on_video_clock(contacts: events.Events, own: events.Events, notes: dict[str, str]) -> events.Events:
+    """`contacts` recorded apart from the video, shifted to meet its `own` heel strikes where
+    they do not (`events.clock_shift`); what was done goes into `notes`."""
+    shift = events.clock_shift(contacts, own) if own.quality >= 0.6 else 0.0
+    if shift is None:
+        notes["contacts_clock"] = (
+            f"the {contacts.method}'s heel strikes do not meet the video's own ({own.method}) at any shift: "
+            "recorded on another clock? Its strides are taken as they are")  # fmt: skip
+    elif shift:
+        notes["contacts_clock"] = (
+            f"the {contacts.method}'s heel strikes met the video's own when shifted by {shift:+.2f} s (to within "
+            "whole strides, which segment the same): another clock, so they were")  # fmt: skip
+        return events.shifted(contacts, shift)
+    return contacts
 
 
 def _clock_note(frames: np.ndarray, clock: np.ndarray) -> dict[str, str]:
@@ -495,8 +502,8 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
     return GaitAnalysis(L, ev, strides, timing, standing, pel, series, per_stride, missing, notes, sources)
 
 
-def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contacts: events.Events | None = None
-                    ) -> GaitAnalysis:  # fmt: skip
+def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contacts: events.Events | None = None,
+                    contacts_apart: bool = False) -> GaitAnalysis:  # fmt: skip
     """A lower-leg close-up seen from behind (`frontal_image.framing == "legs"`): rearfoot
     eversion from the image, strides from an instrument's `contacts` (an insole's) or, without
     one, from the shoe collars' motion in the image itself (`collar_events`).
@@ -507,12 +514,14 @@ def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contact
     fastest rise, `collar_events`), so with them the stance fraction is withheld.
     """
     L = without_landmarks(frontal_image.t, size)
-    ev = contacts
-    if ev is None and frontal_image.legs is not None:
-        ev = image_events(frontal_image.at(L.t))
+    notes = _clock_note(frontal_image.t, L.t)
+    own = image_events(frontal_image.at(L.t)) if frontal_image.legs is not None else None
+    ev = _on_video_clock(contacts, own, notes) if contacts is not None and contacts_apart and own is not None else contacts
+    if ev is None:
+        ev = own
     if ev is None:
         ev = events.Events({s: np.empty(0) for s in SIDES}, {s: np.empty(0) for s in SIDES}, "none")
-    a = analyze_landmarks(L, ev, "estimated", frontal_image, _clock_note(frontal_image.t, L.t))
+    a = analyze_landmarks(L, ev, "estimated", frontal_image, notes)
     legs_only = "a lower-leg close-up shows no {}"
     missing = dict(a.missing)
     missing.update({
