@@ -220,9 +220,9 @@ def clock_shift(contacts: Events, own: Events) -> float | None:
     the whole strides that put the most contacts within the video: any of those meets the
     video's steps as well and segments its strides as well.
     """
-    stride = np.median(np.concatenate([np.diff(contacts.heel_strike[s]) for s in SIDES]))
-    if not np.isfinite(stride) or min(len(own.heel_strike[s]) for s in SIDES) < 2:
+    if min(min(len(contacts.heel_strike[s]), len(own.heel_strike[s])) for s in SIDES) < 2:
         return None
+    stride = float(np.median(np.concatenate([np.diff(contacts.heel_strike[s]) for s in SIDES])))
     shifts = np.arange(-0.5 * stride, 0.5 * stride, 0.005)
 
     def cost(shift: np.ndarray) -> np.ndarray:
@@ -251,7 +251,8 @@ def clock_shift(contacts: Events, own: Events) -> float | None:
     times = np.concatenate([contacts.heel_strike[s] for s in SIDES])
     span = float(max(times.max(), seen.max()) - min(times.min(), seen.min()))
     whole = shifts[k] + stride * np.arange(-np.ceil(span / stride), np.ceil(span / stride) + 1)
-    inside = np.sum((times[None, :] + whole[:, None] >= seen.min()) & (times[None, :] + whole[:, None] <= seen.max()), axis=1)
+    moved = times[None, :] + whole[:, None]
+    inside = np.sum((moved >= seen.min()) & (moved <= seen.max()), axis=1)
     best = np.flatnonzero(inside == inside.max())
     return float(whole[best[np.argmin(np.abs(whole[best]))]])
 
