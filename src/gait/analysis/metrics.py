@@ -376,7 +376,11 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
 def _on_video_clock(contacts: events.Events, own: events.Events, notes: dict[str, str]) -> events.Events:
     """`contacts` recorded apart from the video, shifted to meet its `own` heel strikes where
     they do not (`events.clock_shift`); what was done goes into `notes`."""
-    shift = events.clock_shift(contacts, own) if own.quality >= 0.6 else 0.0
+    if own.quality < 0.6:
+        notes["contacts_clock"] = (f"the video's own heel strikes were too irregular (quality {own.quality:.2f}) to "
+                                   f"check the {contacts.method}'s clock against: taken as the video's")  # fmt: skip
+        return contacts
+    shift = events.clock_shift(contacts, own)
     if shift is None:
         notes["contacts_clock"] = (
             f"the {contacts.method}'s heel strikes do not meet the video's own ({own.method}) at any shift: "
