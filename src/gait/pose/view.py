@@ -127,6 +127,8 @@ def stretches(track: PoseTrack) -> list[Stretch]:
                  side & (c["facing"] < -MIN_CUE), side & (c["facing"] > MIN_CUE)], [1, 2, 3, 4], 0)  # fmt: skip
     fps = 1.0 / float(np.median(np.diff(track.t))) if len(track) > 1 else track.fps  # the frames' own rate
     n = max(int(round(TURN_S * fps)), 1)
+    if len(track) < n:  # too short to hold any view that long
+        return []
     votes = np.stack([np.convolve(code == k, np.ones(n), mode="same") for k in range(1, len(views) + 1)])
     smooth = np.where(votes.max(axis=0) > n / 2, votes.argmax(axis=0) + 1, 0)
     edges = np.flatnonzero(np.diff(np.r_[-1, smooth, -1]))
