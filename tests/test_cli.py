@@ -114,6 +114,7 @@ def test_an_insole_given_apart_is_brought_onto_the_videos_clock(tmp_path):
     assert result.returncode == 0, result.stderr
     m, truth = json.loads((tmp_path / "m.json").read_text()), json.loads((folder / "truth.json").read_text())
     assert "shifted by -2.3" in m["notes"]["contacts_clock"] and min(m["strides"].values()) >= 6
+    assert "note: the insole's heel strikes met the video's own when shifted by -2.3" in result.stdout
     assert m["rearfoot_eversion_deg"]["right"]["peak"] == pytest.approx(truth["rearfoot_eversion_deg"]["right"]["peak"], abs=2.0)
     result = gait("analyze", str(folder), "--true-landmarks", "--json", str(tmp_path / "s.json"), "--no-overlay")
     assert result.returncode == 0, result.stderr

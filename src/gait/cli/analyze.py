@@ -63,8 +63,16 @@ def run(args: argparse.Namespace) -> int:
     )  # fmt: skip
     for path in write_results(inputs, results, args.json, overlay=not args.no_overlay):
         print(f"wrote {path}")
+    notes = results.metrics.get("notes") or {}
+    for key in NOTED:
+        if key in notes:
+            print(f"note: {notes[key]}")
     print(summarise(results.metrics))
     return 0
+
+
+# Notes that change what was measured, shown in the terminal as well as in metrics.json.
+NOTED = ("turn", "clock", "contacts_clock")
 
 
 # What each screen rests on: the values its finding reads (`gait.findings.rules`), as dotted
