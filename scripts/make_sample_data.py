@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from gait.simulate.samples import make_samples
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / "sample_data"
+    p = argparse.ArgumentParser(description="Regenerate the sample sessions with the synthetic walker.")
+    p.add_argument("out", nargs="?", type=Path, default=Path(__file__).resolve().parents[1] / "sample_data",
+                   help="folder to write (default: sample_data/ beside this folder)")  # fmt: skip
+    out = p.parse_args(argv).out
     for folder in make_samples(out, progress=lambda name: print(f"{name} ...", file=sys.stderr)):
         print(folder)
     return 0
