@@ -25,6 +25,7 @@ from gait.capture.calibration import Calibration, save_calibration
 from gait.capture.insole_sim import InsoleSimulator
 from gait.capture.video import PacedVideo
 from gait.cli import main
+from gait.record.devices import POSE_BACKLOG_S
 from gait.errors import GaitError
 from gait.recording import session as sess
 from gait.recording.insole import read_insole_csv
@@ -133,9 +134,10 @@ def test_a_killed_recording_reads_back_and_analyses(clip, tmp_path):
     assert journaled <= len(journal) < CLIP_S * FPS and journal.detected.mean() > 0.9
     insole = read_insole_csv(out / sess.INSOLE_FILE)
     assert len(insole) >= received > 100 and insole.lost_frames == 0
-    # One clock for both; the pose model's backlog on two busy cores left the journal up to
-    # 0.32 s behind the insole (measured while the whole suite ran).
-    assert insole.t[-1] == pytest.approx(journal.t[-1], abs=0.5)
+    # One clock for both. The journal trails the insole by the frames still queued for the pose
+    # model, at most POSE_BACKLOG_S of them (then frames are journaled unposed): 0.32 s and 1.0 s
+    # were measured with the suite running on two busy cores.
+    assert -0.5 <= insole.t[-1] - journal.t[-1] <= POSE_BACKLOG_S + 0.5
 
     assert main(["analyze", str(out), "--no-overlay"]) == 0
     track = load_posetrack(out / sess.POSE_FILE)
