@@ -376,7 +376,7 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
 def _on_video_clock(contacts: events.Events, own: events.Events, notes: dict[str, str]) -> events.Events:
     """`contacts` recorded apart from the video, shifted to meet its `own` heel strikes where
     they do not (`events.clock_shift`); what was done goes into `notes`."""
-    if own.quality < 0.6:
+    if own.quality < events.MIN_QUALITY:
         notes["contacts_clock"] = (f"the video's own heel strikes were too irregular (quality {own.quality:.2f}) to "
                                    f"check the {contacts.method}'s clock against: taken as the video's")  # fmt: skip
         return contacts
@@ -501,7 +501,7 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
     if "leg_length_difference_mm" in measured:  # the hip width (metrics' pelvis.hip_width_mm) is an adult's, assumed
         sources["leg_length_difference_mm"] = {"source": "image", "level": "shoe collars while standing"}
     per_stride = _per_stride(L, strides, series, pel)
-    if ev.quality < 0.6:
+    if ev.quality < events.MIN_QUALITY:
         missing["events"] = f"gait events irregular (quality {ev.quality:.2f}, signal {ev.method})"
     return GaitAnalysis(L, ev, strides, timing, standing, pel, series, per_stride, missing, notes, sources)
 
@@ -520,9 +520,9 @@ def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contact
     L = without_landmarks(frontal_image.t, size)
     notes = _clock_note(frontal_image.t, L.t)
     own = image_events(frontal_image.at(L.t)) if frontal_image.legs is not None else None
-    ev = _on_video_clock(contacts, own, notes) if contacts is not None and contacts_apart and own is not None else contacts
-    if ev is None:
-        ev = own
+    ev = contacts if contacts is not None else own
+    if contacts is not None and contacts_apart and own is not None:
+        ev = _on_video_clock(contacts, own, notes)
     if ev is None:
         ev = events.Events({s: np.empty(0) for s in SIDES}, {s: np.empty(0) for s in SIDES}, "none")
     a = analyze_landmarks(L, ev, "estimated", frontal_image, notes)
@@ -542,7 +542,7 @@ def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contact
                                              "rearfoot_eversion_deg")})  # fmt: skip
     elif ev.method == collar_events.METHODS["legs"]:
         valid = {s: len(cycles.valid_strides(a.strides, s)) for s in SIDES}
-        if min(valid.values()) < MIN_STRIDES or ev.quality < 0.6:
+        if min(valid.values()) < MIN_STRIDES or ev.quality < events.MIN_QUALITY:
             why = (f"the shoe collars' motion in the close-up gave too few regular strides (valid: left "
                    f"{valid['left']}, right {valid['right']}; event quality {ev.quality:.2f}); record an insole "
                    "with it (--insole) to segment the strides")  # fmt: skip
