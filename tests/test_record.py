@@ -142,7 +142,11 @@ def test_a_killed_recording_reads_back_and_analyses(clip, tmp_path):
     assert main(["analyze", str(out), "--no-overlay"]) == 0
     track = load_posetrack(out / sess.POSE_FILE)
     np.testing.assert_array_equal(track.t, journal.t)
-    assert json.loads((out / "metrics.json").read_text())["duration_s"] > 1.5
+    # The analysis covers what the journal holds (its length depends on how far the pose model
+    # had got at the kill: 1.47 s of 2.0 s on a loaded CI machine).
+    span = journal.t[-1] - journal.t[0]
+    assert span >= 2.0 - POSE_BACKLOG_S - 0.5
+    assert json.loads((out / "metrics.json").read_text())["duration_s"] == pytest.approx(span, abs=2 / FPS)
 
 
 def test_an_unplugged_insole_keeps_its_frames_and_the_camera_goes_on(clip, tmp_path, capsys):
