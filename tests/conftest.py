@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from gait import landmarks as lm
+from gait.recording.mp4times import find_box, set_frame_times
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -118,30 +119,13 @@ def write_video(path: Path, frames: list[np.ndarray], fps: float = 30.0) -> Path
     return path
 
 
-def _box(data: bytearray, path: tuple[bytes, ...]) -> tuple[int, int]:
-    """(start, end) of the ISO/IEC 14496-12 box at `path` (header included), each kind the
-    first of its name among its parent's children."""
-    start, end = 0, len(data)
-    for depth, kind in enumerate(path):
-        start += 8 if depth else 0
-        while start < end:
-            size, found = struct.unpack(">I4s", data[start : start + 8])
-            if found == kind:
-                end = start + size
-                break
-            start += size
-        else:
-            raise AssertionError(f"no {kind!r} box")
-    return start, end
-
-
 def write_phone_video(path: Path, frames: list[np.ndarray], fps: float = 30.0) -> Path:
     """`frames` as a phone held upright stores them: each turned a quarter counterclockwise,
     with the track's display matrix (ISO/IEC 14496-12 'tkhd') saying to turn it back
     clockwise to show it (what FFmpeg reads as rotate 90)."""
     write_video(path, [cv2.rotate(f, cv2.ROTATE_90_COUNTERCLOCKWISE) for f in frames], fps)
     data = bytearray(path.read_bytes())
-    tkhd = _box(data, (b"moov", b"trak", b"tkhd"))[0] + 8
+    tkhd = find_box(data, (b"moov", b"trak", b"tkhd"))[0] + 8
     # After version and flags, the times, track id and duration (32-bit fields in version 0,
     # the times and duration 64-bit in version 1), 8 reserved bytes, layer to volume and 2 more.
     matrix = tkhd + 4 + (20 if data[tkhd] == 0 else 32) + 16
@@ -152,34 +136,8 @@ def write_phone_video(path: Path, frames: list[np.ndarray], fps: float = 30.0) -
 
 def write_vfr_video(path: Path, frames: list[np.ndarray], times: np.ndarray, fps: float = 30.0) -> Path:
     """`frames` shown at presentation `times` (s from the first), as a phone's variable frame
-    rate or a webcam's dropped frames store them: one duration per frame in the 'stts' box
-    (the last 1/fps), the media, track and movie durations and the edit list set to match.
-    OpenCV writes the 'moov' box after the media data, so it can grow without moving any
-    frame's offset."""
-    write_video(path, frames, fps)
-    data = bytearray(path.read_bytes())
-    mdhd = _box(data, (b"moov", b"trak", b"mdia", b"mdhd"))[0] + 8
-    mvhd = _box(data, (b"moov", b"mvhd"))[0] + 8
-    assert data[mdhd] == 0 and data[mvhd] == 0, "version-1 (64-bit) headers are not written here"
-    scale, movie_scale = (struct.unpack(">I", data[at + 12 : at + 16])[0] for at in (mdhd, mvhd))
-    ticks = np.rint((np.asarray(times) - times[0]) * scale).astype(np.int64)
-    deltas = np.r_[np.diff(ticks), round(scale / fps)]
-    total = int(deltas.sum())
-    movie_total = round(total * movie_scale / scale)
-    # Durations: mdhd's in the media's time scale; mvhd's, tkhd's and the edit's in the movie's.
-    struct.pack_into(">I", data, mdhd + 16, total)
-    struct.pack_into(">I", data, mvhd + 16, movie_total)
-    struct.pack_into(">I", data, _box(data, (b"moov", b"trak", b"tkhd"))[0] + 8 + 20, movie_total)
-    struct.pack_into(">I", data, _box(data, (b"moov", b"trak", b"edts", b"elst"))[0] + 8 + 8, movie_total)
-    stts = _box(data, (b"moov", b"trak", b"mdia", b"minf", b"stbl", b"stts"))
-    body = struct.pack(">4sII", b"stts", 0, len(deltas)) + b"".join(struct.pack(">II", 1, int(d)) for d in deltas)
-    grow = 4 + len(body) - (stts[1] - stts[0])
-    chain = (b"moov", b"trak", b"mdia", b"minf", b"stbl")
-    for depth in range(len(chain)):
-        start = _box(data, chain[: depth + 1])[0]
-        struct.pack_into(">I", data, start, struct.unpack(">I", data[start : start + 4])[0] + grow)
-    data[stts[0] : stts[1]] = struct.pack(">I", 4 + len(body)) + body
-    path.write_bytes(bytes(data))
+    rate or a webcam's dropped frames store them (`set_frame_times`: one duration per frame)."""
+    set_frame_times(write_video(path, frames, fps), times)
     return path
 
 

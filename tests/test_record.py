@@ -7,6 +7,7 @@ by the pseudo-terminal simulator (a real serial device node).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import os
@@ -23,9 +24,13 @@ import serial
 
 from gait.capture.calibration import Calibration, save_calibration
 from gait.capture.insole_sim import InsoleSimulator
-from gait.capture.video import PacedVideo
+from conftest import draw_figure, write_vfr_video
+from gait.capture.video import PacedVideo, VideoFile
 from gait.cli import main
 from gait.record.devices import POSE_BACKLOG_S
+from gait.record.recorder import record
+from gait.record.state import RecordOptions
+from gait.record.ui import HeadlessProgress
 from gait.errors import GaitError
 from gait.recording import session as sess
 from gait.recording.insole import read_insole_csv
@@ -188,6 +193,22 @@ def test_paced_video_plays_at_the_real_rate(clip):
     assert time.monotonic() - start >= 15 / FPS - 0.01
     np.testing.assert_allclose(arrival - arrival[0], np.arange(16) / FPS, atol=0.01)
     assert [f.device_t for f in frames] == pytest.approx(np.arange(16) / FPS, abs=1e-3)
+
+
+def test_a_camera_slower_than_it_says_is_saved_at_the_pace_it_filmed(tmp_path):
+    """Frames that come at 15 a second from a camera that says 30 (as webcams do in dim
+    light): video.mp4 holds each at the time it was taken, as the journal has it, so it plays
+    at the walk's pace instead of twice as fast."""
+    times = np.r_[np.arange(15), np.arange(15, 75, 2)] / FPS  # 0.5 s at 30 fps, then 15 fps
+    slow = write_vfr_video(tmp_path / "slow.mp4", [draw_figure(i) for i in range(len(times))], times)
+    out = tmp_path / "session"
+    result = record(RecordOptions(out, video=slow, countdown=0.0, stand=0.0, framing="legs"), HeadlessProgress(io.StringIO()))
+    assert result.frames == len(times) and result.video_note is None
+    journal = read_journal(out / sess.POSE_JOURNAL_FILE)
+    with VideoFile(out / sess.VIDEO_FILE) as video:
+        shown = np.array([f.t for f in video])
+    np.testing.assert_allclose(shown, journal.t - journal.t[0], atol=1e-3)
+    assert shown[-1] == pytest.approx(times[-1], abs=0.1)  # 2.4 s, not 44 frames at 30 fps (1.4 s)
 
 
 def test_a_journal_cut_short_drops_only_its_half_written_row(clip, tmp_path):

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import write_phone_video, write_video
+from conftest import write_phone_video, write_vfr_video, write_video
 from gait.capture.video import VideoFile
 from gait.errors import GaitError
 from gait.report import Events
@@ -49,6 +49,16 @@ def test_overlay_of_a_portrait_phone_clip_is_upright_with_the_skeleton_in_place(
     assert image.shape == (portrait[1], portrait[0], 3)
     hip = track.pixels[len(track) // 2, 24].round().astype(int)
     assert image[hip[1] - 3 : hip[1] + 4, hip[0] - 3 : hip[0] + 4].std() > 5
+
+
+def test_overlay_of_a_variable_frame_rate_video_keeps_its_frames_times(walk_video, tmp_path):
+    """A phone's clip that dropped to 15 fps for a while: the overlay shows each frame at its
+    time, so it plays at the pace filmed (at the nominal 30 fps it ran 1.5x fast)."""
+    _, track, _ = walk_video
+    times = np.r_[np.arange(20), np.arange(20, 80, 2)] / 30.0
+    frames = [np.full((SIZE[1], SIZE[0], 3), 90, np.uint8)] * len(times)
+    out = write_overlay(write_vfr_video(tmp_path / "vfr.mp4", frames, times), track, tmp_path / "overlay.mp4")
+    np.testing.assert_allclose([f.t for f in VideoFile(out)], times, atol=1e-3)
 
 
 def test_overlay_rejects_a_non_video(tmp_path, walk_video):

@@ -5,9 +5,10 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from conftest import write_phone_video, write_vfr_video
+from conftest import write_phone_video, write_vfr_video, write_video
 from gait.capture.video import VideoFile, open_source
 from gait.errors import GaitError
+from gait.recording.mp4times import find_box, set_frame_times
 
 
 def test_file_frames_carry_size_rate_and_presentation_times(figure_video):
@@ -29,6 +30,23 @@ def test_a_variable_frame_rate_reads_as_its_presentation_times(tmp_path):
     with VideoFile(write_vfr_video(tmp_path / "vfr.mp4", frames, times)) as src:
         got = [f.t for f in src]
     np.testing.assert_allclose(got, times, atol=1e-6)
+
+
+def test_frame_times_that_do_not_fit_leave_the_file_as_it_was(tmp_path):
+    """`set_frame_times` replaces the file whole or not at all: a count that does not match,
+    times that do not increase, or an index ahead of the frames (which would move them)."""
+    path = write_video(tmp_path / "clip.mp4", [np.full((48, 64, 3), 40, np.uint8)] * 10)
+    before = path.read_bytes()
+    for times, message in ((np.arange(9) / 30.0, "9 frame times"), (np.r_[0.0, np.zeros(9)], "must increase")):
+        with pytest.raises(ValueError, match=message):
+            set_frame_times(path, times)
+        assert path.read_bytes() == before
+    (_, head), moov = find_box(before, (b"ftyp",)), find_box(before, (b"moov",))
+    index_first = tmp_path / "faststart.mp4"
+    index_first.write_bytes(before[:head] + before[moov[0] : moov[1]] + before[head : moov[0]])
+    with pytest.raises(ValueError, match="not its last box"):
+        set_frame_times(index_first, np.arange(10) / 30.0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.mp4", "faststart.mp4"]  # nothing left beside
 
 
 def test_iteration_streams_instead_of_holding_the_video(figure_video):

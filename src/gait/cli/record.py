@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         if result.insole_unplugged_at is not None:
             line += f", unplugged at {result.insole_unplugged_at:.1f} s"
     print(line, flush=True)
+    if result.video_note:
+        print(f"note: {result.video_note}")
     inputs = resolve_input(result.folder, view=args.view)
     if inputs.pose_report is not None:
         print(f"pose: {inputs.pose_report.summary()}")

@@ -23,6 +23,7 @@ from gait.pose.estimator import Detection, PoseModel
 from gait.recording import session as sess
 from gait.recording.insole import InsoleLayout
 from gait.recording.journal import PoseJournal
+from gait.recording.mp4times import set_frame_times
 from gait.recording.posetrack import PoseTrack
 
 
@@ -40,12 +41,15 @@ class CameraSide:
     def __init__(self, source: FrameSource, model: PoseModel | None, folder: Path, view: str | None,
                  clock: SessionClock) -> None:  # fmt: skip
         self.source, self._model, self._clock = source, model, clock
-        self._writer = cv2.VideoWriter(str(folder / sess.VIDEO_FILE), cv2.VideoWriter_fourcc(*"mp4v"), source.fps, source.size)
+        self._video = folder / sess.VIDEO_FILE
+        self._writer = cv2.VideoWriter(str(self._video), cv2.VideoWriter_fourcc(*"mp4v"), source.fps, source.size)
         if not self._writer.isOpened():
-            raise GaitError(f"{folder / sess.VIDEO_FILE}: cannot write an mp4 video here")
+            raise GaitError(f"{self._video}: cannot write an mp4 video here")
         self.journal = PoseJournal(folder / sess.POSE_JOURNAL_FILE, source.size, source.fps, view or "unknown")
         self.offsets = OffsetMeter()
         self.frames = self.detected = self.lost = self.skipped = 0
+        self.times: list[float] = []  # when each frame in the video was taken (session seconds)
+        self.video_note: str | None = None  # why the video keeps the nominal rate, if it does
         self.preview: tuple[np.ndarray, Detection | None] | None = None
         self.recent: deque[Detection | None] = deque(maxlen=max(int(VIEW_WINDOW_S * source.fps), 3))
         self.error: BaseException | None = None
@@ -75,6 +79,7 @@ class CameraSide:
                         self._queue.put((frame.image, frame.t, None))
                     continue
                 self._writer.write(frame.image)
+                self.times.append(t)
                 self.frames += 1
                 if last_t is not None:
                     self.lost += max(int(round((t - last_t) * self.source.fps)) - 1, 0)
@@ -107,13 +112,20 @@ class CameraSide:
             self.error = exc
 
     def stop(self) -> None:
-        """Stop capturing, let the pose thread finish the queue, close the video and journal."""
+        """Stop capturing, let the pose thread finish the queue, close the video and journal;
+        then give each of the video's frames the time it was taken (`set_frame_times`), so a
+        camera slower than it says plays back at the pace of the walk, not faster."""
         self._stop.set()
         for thread in self._threads:
             if thread.ident is not None:
                 thread.join()
         self._writer.release()
         self.journal.close()
+        if len(self.times) >= 2:
+            try:
+                set_frame_times(self._video, np.asarray(self.times))
+            except (ValueError, OSError) as exc:  # the frames are kept, at the nominal rate
+                self.video_note = f"{sess.VIDEO_FILE} plays at the camera's stated {self.source.fps:g} fps ({exc})"
 
     def recent_track(self) -> PoseTrack:
         """The last few seconds of landmarks (for the preview's view detection)."""

@@ -257,7 +257,7 @@ class Recorder:
             self.folder, recorded, duration, reason,
             c.frames if c else 0, c.detected if c else 0, c.lost if c else 0, c.skipped if c else 0,
             ins.csv.rows if ins else None, ins.reader.stats.lost_frames if ins else None,
-            ins.unplugged_at if ins else None,
+            ins.unplugged_at if ins else None, c.video_note if c else None,
         )  # fmt: skip
 
 

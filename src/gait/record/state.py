@@ -63,6 +63,7 @@ class RecordResult:
     insole_rows: int | None
     insole_lost: int | None
     insole_unplugged_at: float | None
+    video_note: str | None = None  # why video.mp4 keeps the camera's stated rate, if it does
 
 
 

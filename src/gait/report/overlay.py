@@ -14,6 +14,7 @@ import numpy as np
 from gait import landmarks as lm
 from gait.capture.video import VideoFile
 from gait.errors import GaitError
+from gait.recording.mp4times import set_frame_times
 from gait.recording.posetrack import PoseTrack
 from gait.report.data import Events
 
@@ -86,7 +87,8 @@ def write_overlay(
 ) -> Path:  # fmt: skip
     """Draw `track`'s skeleton, the per-frame `series` (name -> one value per frame, e.g.
     "Left knee flexion (deg)") and flashes at `events` (within `flash_s` of each) on every
-    frame of `video`; write `out` as mp4 ('mp4v') at the video's frame rate and size.
+    frame of `video`; write `out` as mp4 ('mp4v') at the video's size, each frame at its time in
+    `video` (a variable frame rate plays at the pace it was filmed, `set_frame_times`).
 
     Frame i of the video is matched with pose frame i (the track was made from this video);
     frames beyond the track get no skeleton.
@@ -100,7 +102,7 @@ def write_overlay(
         values = {name: np.asarray(v, dtype=np.float64).reshape(-1) for name, v in (series or {}).items()}
         points = track.image[:, :, :2] * np.asarray(size, dtype=np.float32)  # to this video's pixels
         scale = max(1, round(size[1] / 720))
-        i = 0
+        i, times = 0, []
         try:
             for frame in source:
                 image = frame.image
@@ -110,10 +112,17 @@ def write_overlay(
                     draw_events(image, points[i], hits, scale)
                 draw_values(image, values, i, scale)
                 writer.write(image)
+                times.append(frame.t)
                 i += 1
         finally:
             writer.release()
     if i == 0:
         out.unlink(missing_ok=True)
         raise GaitError(f"{video}: no frame could be read")
+    nominal = np.arange(i) / fps
+    if not np.allclose(np.asarray(times) - times[0], nominal, atol=1e-3):
+        try:
+            set_frame_times(out, np.asarray(times))
+        except ValueError:
+            pass  # a layout this OpenCV does not write: the overlay stays at the nominal rate
     return out
