@@ -33,7 +33,7 @@ def test_a_variable_frame_rate_reads_as_its_presentation_times(tmp_path):
 
 
 def test_frame_times_that_do_not_fit_leave_the_file_as_it_was(tmp_path):
-    """`set_frame_times` replaces the file whole or not at all: a count that does not match,
+    """`set_frame_times` changes nothing when the times do not fit: a count that does not match,
     times that do not increase, or an index ahead of the frames (which would move them)."""
     path = write_video(tmp_path / "clip.mp4", [np.full((48, 64, 3), 40, np.uint8)] * 10)
     before = path.read_bytes()

@@ -6,27 +6,30 @@ plays back at twice the pace, and so does an overlay drawn on a phone's variable
 video. `set_frame_times` writes the times the frames were really taken into the file's
 sample table (ISO/IEC 14496-12: one duration per frame in the 'stts' box, and the media,
 track, movie and edit durations to match), as phones store theirs. No frame is re-encoded:
-only the 'moov' box changes, which OpenCV writes after the media data, so it can grow
-without moving any frame's offset.
+only the 'moov' box changes, which OpenCV writes after the media data, so it can grow in
+place without moving any frame's offset.
 """
 
 from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 
-def _boxes(data: bytes | bytearray, start: int, end: int) -> list[tuple[bytes, int, int, int]]:
-    """The boxes between `start` and `end`: (kind, start, end, header length)."""
+def _boxes(read: Callable[[int], bytes], start: int, end: int) -> list[tuple[bytes, int, int, int]]:
+    """The boxes between `start` and `end`, (kind, start, end, header length); `read(at)`
+    gives the (up to) 16 bytes from `at`, so only headers are read."""
     found = []
     while start + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[start : start + 8])
+        head = read(start)
+        size, kind = struct.unpack(">I4s", head[:8])
         header = 8
         if size == 1:  # a 64-bit size follows the kind
-            size, header = struct.unpack(">Q", data[start + 8 : start + 16])[0], 16
+            size, header = struct.unpack(">Q", head[8:16])[0], 16
         elif size == 0:  # to the end of the file
             size = end - start
         if size < header or start + size > end:
@@ -36,12 +39,16 @@ def _boxes(data: bytes | bytearray, start: int, end: int) -> list[tuple[bytes, i
     return found
 
 
+def _in(data: bytes | bytearray) -> Callable[[int], bytes]:
+    return lambda at: bytes(data[at : at + 16])
+
+
 def find_box(data: bytes | bytearray, path: tuple[bytes, ...]) -> tuple[int, int]:
     """(start, end) of the box at `path` (header included), each kind the first of its name
     among its parent's children; ValueError if there is none or it has a 64-bit size."""
     start, end, header = 0, len(data), 0
     for kind in path:
-        box = next((b for b in _boxes(data, start + header, end) if b[0] == kind), None)
+        box = next((b for b in _boxes(_in(data), start + header, end) if b[0] == kind), None)
         if box is None:
             raise ValueError(f"no {kind.decode()} box")
         _, start, end, header = box
@@ -53,17 +60,32 @@ def find_box(data: bytes | bytearray, path: tuple[bytes, ...]) -> tuple[int, int
 def set_frame_times(path: str | os.PathLike, times: np.ndarray) -> None:
     """Make frame i of the one-track mp4 `path` start at times[i] - times[0] (seconds).
 
-    The last frame lasts the median frame interval. The file is replaced whole or not at all
-    (written beside it, then renamed). ValueError, with the file unchanged, if its layout is
-    not OpenCV's (one track, 32-bit headers, the 'moov' box last) or `times` do not fit it.
+    The last frame lasts the median frame interval. Only the index ('moov', the last box) is
+    read and rewritten, in place (its size grows with the frame count, not the pixels).
+    ValueError, with the file unchanged, if its layout is not OpenCV's (one track, 32-bit
+    headers, the index last) or `times` do not fit it (at least two frames).
     """
     path = Path(path)
-    data = bytearray(path.read_bytes())
-    top = _boxes(data, 0, len(data))
-    if not top or top[-1][0] != b"moov":
-        raise ValueError(f"{path}: the mp4's index is not its last box, so its frame times are not rewritten here")
-    moov = find_box(data, (b"moov",))
-    if sum(kind == b"trak" for kind, *_ in _boxes(data, moov[0] + 8, moov[1])) != 1:
+    with open(path, "r+b") as f:
+
+        def read(at: int) -> bytes:
+            f.seek(at)
+            return f.read(16)
+
+        top = _boxes(read, 0, path.stat().st_size)
+        if not top or top[-1][0] != b"moov" or top[-1][3] != 8:
+            raise ValueError(f"{path}: the mp4's index is not its last box, so its frame times are not rewritten here")
+        start, end = top[-1][1:3]
+        f.seek(start)
+        moov = _retimed(bytearray(f.read(end - start)), np.asarray(times, dtype=np.float64), path)
+        f.seek(start)
+        f.write(moov)
+        f.truncate()
+
+
+def _retimed(data: bytearray, times: np.ndarray, path: Path) -> bytearray:
+    """The 'moov' box `data` with one duration per frame from `times` (see `set_frame_times`)."""
+    if sum(kind == b"trak" for kind, *_ in _boxes(_in(data), 8, len(data))) != 1:
         raise ValueError(f"{path}: not one video track")
     stbl = (b"moov", b"trak", b"mdia", b"minf", b"stbl")
     mdhd = find_box(data, (b"moov", b"trak", b"mdia", b"mdhd"))[0] + 8
@@ -73,13 +95,12 @@ def set_frame_times(path: str | os.PathLike, times: np.ndarray) -> None:
         raise ValueError(f"{path}: 64-bit (version 1) headers are not rewritten here")
     stsz = find_box(data, (*stbl, b"stsz"))[0] + 8  # version and flags, one size for all, the count
     count = struct.unpack(">I", data[stsz + 8 : stsz + 12])[0]
-    times = np.asarray(times, dtype=np.float64)
-    if len(times) != count:
+    if len(times) != count or count < 2:
         raise ValueError(f"{path}: {count} frames but {len(times)} frame times")
     scale, movie_scale = (struct.unpack(">I", data[at + 12 : at + 16])[0] for at in (mdhd, mvhd))
     ticks = np.rint((times - times[0]) * scale).astype(np.int64)
     deltas = np.diff(ticks)
-    if count < 2 or not np.all(deltas > 0):
+    if not np.all(deltas > 0):
         raise ValueError(f"{path}: frame times must increase (by at least 1/{scale} s)")
     deltas = np.r_[deltas, int(np.median(deltas))]
     total = int(deltas.sum())
@@ -109,6 +130,4 @@ def set_frame_times(path: str | os.PathLike, times: np.ndarray) -> None:
     for start in [find_box(data, stbl[: depth + 1])[0] for depth in range(len(stbl))]:  # each holds the table
         struct.pack_into(">I", data, start, struct.unpack(">I", data[start : start + 4])[0] + grow)
     data[old[0] : old[1]] = struct.pack(">I", 4 + len(body)) + body
-    tmp = path.with_name(path.name + ".times")
-    tmp.write_bytes(bytes(data))
-    os.replace(tmp, path)
+    return data
