@@ -5,10 +5,12 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from conftest import write_phone_video, write_vfr_video, write_video
+from conftest import ROOT, write_phone_video, write_vfr_video, write_video
 from gait.capture.video import VideoFile, open_source
 from gait.errors import GaitError
 from gait.recording.mp4times import find_box, set_frame_times
+
+DATA = ROOT / "tests" / "data"
 
 
 def test_file_frames_carry_size_rate_and_presentation_times(figure_video):
@@ -70,6 +72,14 @@ def test_bad_files_raise_one_clear_error(tmp_path, content, message):
         path.write_bytes(content)
     with pytest.raises(GaitError, match=message):
         VideoFile(path)
+
+
+def test_a_stream_that_cannot_be_decoded_says_which_and_what_to_do():
+    """AV1, which newer phones and screen recorders write: OpenCV's bundled FFmpeg opens the
+    file but has no decoder for it (tests/data/av1_64x64.mp4: 5 frames by FFmpeg's
+    libsvtav1). Before, this read as "video has no frames"."""
+    with pytest.raises(GaitError, match=r"video stream \(AV01\) cannot be decoded here; convert it to H.264"):
+        VideoFile(DATA / "av1_64x64.mp4")
 
 
 def test_a_folder_is_not_a_video(tmp_path):

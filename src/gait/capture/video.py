@@ -67,6 +67,18 @@ class FrameSource:
         self.close()
 
 
+def _open_file(path: Path) -> cv2.VideoCapture:
+    cap = cv2.VideoCapture(str(path))
+    if not cap.isOpened():
+        raise GaitError(f"{path}: not a video file OpenCV can read")
+    # A phone stores a portrait clip's frames sideways with a rotation tag, which players
+    # honour. OpenCV 4.11 (what mediapipe==0.10.21 brings) no longer applies it by default
+    # (opencv/opencv#26795): without this the walker would lie on its side, and the
+    # reported size be the stored one.
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    return cap
+
+
 class VideoFile(FrameSource):
     """Frames of a video file, stamped with the file's own presentation times."""
 
@@ -78,14 +90,7 @@ class VideoFile(FrameSource):
             raise GaitError(f"{path}: not a file")
         if path.stat().st_size == 0:
             raise GaitError(f"{path}: empty file")
-        cap = cv2.VideoCapture(str(path))
-        if not cap.isOpened():
-            raise GaitError(f"{path}: not a video file OpenCV can read")
-        # A phone stores a portrait clip's frames sideways with a rotation tag, which players
-        # honour. OpenCV 4.11 (what mediapipe==0.10.21 brings) no longer applies it by default
-        # (opencv/opencv#26795): without this the walker would lie on its side, and the
-        # reported size be the stored one.
-        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+        cap = _open_file(path)
         super().__init__(cap)
         self.name = str(path)
         fps = cap.get(cv2.CAP_PROP_FPS)
@@ -95,6 +100,16 @@ class VideoFile(FrameSource):
         if self.size[0] <= 0 or self.size[1] <= 0 or self.frame_count is None:
             cap.release()
             raise GaitError(f"{path}: video has no frames")
+        # A container OpenCV opens may hold a stream its FFmpeg cannot decode: AV1, which
+        # newer phones and screen recorders write, has no software decoder in the build that
+        # opencv-python ships. Said here, by name, rather than as a video without frames.
+        if not cap.grab():
+            codec = int(cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little").decode("ascii", "replace").strip("\0 ")
+            cap.release()
+            raise GaitError(f"{path}: its video stream ({codec or 'unknown codec'}) cannot be decoded here; convert "
+                            f"it to H.264 (e.g. ffmpeg -i {path.name} -c:v libx264 walk.mp4)")  # fmt: skip
+        cap.release()
+        self._cap = _open_file(path)  # from the first frame again (seeking back is not exact for every codec)
 
     def __iter__(self) -> Iterator[Frame]:
         index, last_t = 0, -np.inf
