@@ -28,6 +28,15 @@ from gait.vision.series import SIDES, FrontalSeries, LegTrack
 # accuracy was measured, at a fifth of the cost of full 1280 px (the pair search grows with
 # the cube of the scale).
 CLOSEUP_WIDTH = 640
+# A full-body frame is measured at most this many rows tall. The outline searches follow edges
+# in steps of a pixel or two (`bisect.CHAIN_REACH_PX`, `CHAIN_JUMP_PX`), made on frames of up to
+# 720 rows; an edge blurred over several pixels of a taller frame is followed astray. The
+# right-hyperpronation sample scaled up to 2880x2160 (a 4.5x blur) read the right rearfoot
+# peak 6.2 deg (13.4 at its own 640x480) and the left-stance pelvic drop 1.3 deg (8.6), so
+# neither was flagged; read at 1080 rows, 12.5 and 8.7. Sharp renders at 2560x1440 and
+# 3840x2160 read at 1080 rows stay within 1.9 deg at the peak-eversion frames (at 720 rows up
+# to 2.5).
+BODY_ROWS = 1080
 KNEE = {"left": lm.LEFT_KNEE, "right": lm.RIGHT_KNEE}
 ANKLE = {"left": lm.LEFT_ANKLE, "right": lm.RIGHT_ANKLE}
 OTHER = {"left": "right", "right": "left"}
@@ -76,9 +85,8 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
     for i, (time, image) in enumerate(frames):
         t.append(time)
         in_track = i < len(pixels)
-        scale = 1.0
-        if framing == "legs" and image.shape[1] > CLOSEUP_WIDTH:
-            scale = CLOSEUP_WIDTH / image.shape[1]
+        scale = min(CLOSEUP_WIDTH / image.shape[1] if framing == "legs" else BODY_ROWS / image.shape[0], 1.0)
+        if scale < 1.0:
             image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         if framing == "legs":
             located = locate_legs(image)
@@ -92,7 +100,7 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
             shoes = {s: (leg.centre, leg.width, leg.collar) for s, leg in located.items()}
             readings = {s: read_leg(image, *legs[s], s, _covered(shoes[s][:2], shoes, s)) for s in legs}
         else:
-            legs = _track_legs(pixels[i]) if in_track else {}
+            legs = _track_legs(scale * pixels[i]) if in_track else {}
             # Only a lifted foot's shoe reaches up beside the other shank, so the leg whose ankle
             # is higher is read first, and its shoe tells where the other's shank is covered (the
             # other leg's midline and width there from its ankle landmark and shank length).
@@ -103,14 +111,15 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
                 readings[s] = read_leg(image, knee, ankle, s, _covered(own, shoes, s))
                 shoes[s] = _collar_seen(readings[s])[:3]
             for s in SIDES:
-                where[s].append(_collar_seen(readings.get(s)))
+                x, width, collar, above, sole = _collar_seen(readings.get(s))
+                where[s].append((x / scale, width / scale, collar / scale, above, sole / scale))
         for side in SIDES:
             found = readings[side].rearfoot if side in readings else None
             rear[side].append(found.angle_deg if found else np.nan)
             rear_q[side].append(found.quality if found else 0.0)
         line = None
         if framing == "body" and in_track:
-            hips = pixels[i, [lm.LEFT_HIP, lm.RIGHT_HIP]]
+            hips = scale * pixels[i, [lm.LEFT_HIP, lm.RIGHT_HIP]]
             if np.isfinite(hips).all():
                 line = measure_pelvis(image, hips[0], hips[1], view)
         pelvis.append(line.obliquity_deg if line else np.nan)
