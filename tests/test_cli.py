@@ -119,3 +119,25 @@ def test_an_insole_given_apart_is_brought_onto_the_videos_clock(tmp_path):
     result = gait("analyze", str(folder), "--true-landmarks", "--json", str(tmp_path / "s.json"), "--no-overlay")
     assert result.returncode == 0, result.stderr
     assert "contacts_clock" not in json.loads((tmp_path / "s.json").read_text())["notes"]
+
+
+def test_a_slow_motion_clip_says_so_and_is_measured_at_its_real_pace(tmp_path, capsys):
+    """A phone's slow-motion clip saved at a normal frame rate: the walk plays 4x slower, every
+    stride is longer than any walk's and rejected. The legs' alternation (4.4 s a stride) says
+    why; `--slow-motion 4` puts the track on life's clock."""
+    from gait.cli import main
+    from gait.recording.posetrack import save_posetrack
+    from gait.simulate import WalkParams, simulate_walk
+
+    walk = simulate_walk(WalkParams(duration_s=10.0, cadence_spm=110.0), seed=1)
+    track = walk.posetrack("posterior", (640, 480), noise_px=1.0)
+    slow = save_posetrack(replace(track, t=4.0 * track.t), tmp_path / "slow.npz")
+    assert main(["analyze", str(slow), "-o", str(tmp_path / "as_is"), "--json", str(tmp_path / "a.json")]) == 0
+    m = json.loads((tmp_path / "a.json").read_text())
+    assert m["cadence_spm"] is None and "once every 4.4 s" in m["notes"]["slow_motion"]
+    assert "--slow-motion N" in capsys.readouterr().out
+    assert main(["analyze", str(slow), "--slow-motion", "4", "-o", str(tmp_path / "real"), "--json",
+                 str(tmp_path / "b.json")]) == 0  # fmt: skip
+    m = json.loads((tmp_path / "b.json").read_text())
+    assert m["cadence_spm"] == pytest.approx(110.0, rel=0.01) and "slow_motion" not in m["notes"]
+    assert_one_line_error(gait("analyze", str(slow), "--slow-motion", "0.5"), "--slow-motion must be 1 or more")

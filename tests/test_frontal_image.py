@@ -376,6 +376,13 @@ def test_a_tall_soft_frame_is_read_at_the_rows_the_searches_are_made_for(walk):
     np.testing.assert_allclose(up.pelvic_obliquity_deg, ref.pelvic_obliquity_deg, atol=0.5)
 
 
+def test_a_slow_motion_closeup_is_measured_on_lifes_clock(figure_video):
+    """With no track to carry the times, a clip that plays 4x slower than life has its frames'
+    times divided by 4 (`gait analyze --framing legs --slow-motion 4`)."""
+    series = measure_video(figure_video, framing="legs", slow_motion=4.0)
+    np.testing.assert_allclose(series.t, np.arange(60) / 30.0 / 4.0, atol=1e-6)
+
+
 def test_outlines_that_cross_are_no_leg():
     """A close-up frame where a shin swinging in front of the other shoe leaves consistent edge
     pairs in only a few rows of the shank's band: the two outlines, each extrapolated from

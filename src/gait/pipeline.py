@@ -7,7 +7,7 @@ The CLI is a thin layer over these functions, so a notebook can run the same ste
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -54,10 +54,18 @@ class Inputs:
     # clock): with no track to carry them, the video's own times would be its nominal rate's.
     clock: np.ndarray | None = None
     insole_apart: bool = False  # the insole was given apart from the video (--insole), maybe on another clock
+    slow_motion: float = 1.0  # the video plays this many times slower than life; its times are divided by it
 
 
-def _track_from_video(video: Path, out_dir: Path, view: str | None, model_path, progress) -> tuple[PoseTrack, PoseReport]:
+def _real_time(track: PoseTrack, slow_motion: float) -> PoseTrack:
+    """A track of a clip that plays `slow_motion` times slower than life, on life's clock."""
+    return track if slow_motion == 1.0 else replace(track, t=track.t / slow_motion)
+
+
+def _track_from_video(video: Path, out_dir: Path, view: str | None, model_path, progress, slow_motion: float = 1.0
+                      ) -> tuple[PoseTrack, PoseReport]:  # fmt: skip
     track, report = video_to_track(video, view=view, model_path=model_path, progress=progress)
+    track = _real_time(track, slow_motion)  # pose.npz in real time
     out_dir.mkdir(parents=True, exist_ok=True)
     ptrack.save_posetrack(track, out_dir / sess.POSE_FILE)
     return track, report
@@ -96,6 +104,7 @@ def resolve_input(
     progress: Progress | None = None,
     insole: str | os.PathLike | None = None,
     framing: str = "body",
+    slow_motion: float = 1.0,
 ) -> Inputs:
     """Bring `path` to a pose track and/or insole recording, running the pose model if needed.
 
@@ -105,15 +114,21 @@ def resolve_input(
     `insole` adds an insole CSV recorded on the same clock as a video or pose track.
     `framing="legs"` takes the video as a lower-leg close-up: no pose model is run (it would
     find nobody); the legs are found in the frames when the analysis measures them.
+    `slow_motion` > 1: a video or pose track that plays that many times slower than life (a
+    phone's slow-motion clip, exported at a normal frame rate); its times are divided by it.
     """
     path = Path(path)
     if not path.exists():
         raise GaitError(f"{path}: no such file or folder")
+    if not (np.isfinite(slow_motion) and slow_motion >= 1.0):
+        raise GaitError(f"--slow-motion must be 1 or more (how many times slower than life), not {slow_motion:g}")
     if framing not in FRAMINGS:
         raise GaitError(f"unknown framing {framing!r}: choose one of {', '.join(FRAMINGS)}")
     out = Path(out_dir) if out_dir else path if path.is_dir() else Path.cwd() / f"{path.stem}-gait"
     extra_insole = insole_csv.read_insole_csv(insole) if insole is not None else None
     session = sess.open_session(path) if path.is_dir() else None
+    if slow_motion != 1.0 and session is not None:
+        raise GaitError(f"{path}: a recorded session is timed as it happened; --slow-motion is for a video or pose track")
     if session is not None and (session.info.get("camera") or {}).get("framing") == "legs":
         framing = "legs"
     closeup = framing == "legs"  # no pose model: a close-up of shins and shoes shows nobody
@@ -139,26 +154,28 @@ def resolve_input(
     elif closeup and path.suffix.lower() in (".npz", ".csv"):
         raise GaitError(f"{path}: a lower-leg close-up (--framing legs) is measured on a video, not a {path.suffix} file")
     elif path.suffix.lower() == ".npz":
-        track = ptrack.load_posetrack(path)
+        track = _real_time(ptrack.load_posetrack(path), slow_motion)
     elif path.suffix.lower() == ".csv":
         schema = read_commented_csv(path, body=False)[0].get("schema", "")
+        if schema == insole_csv.SCHEMA and slow_motion != 1.0:
+            raise GaitError(f"{path}: an insole recording is timed as it happened; --slow-motion is for a video or pose track")
         if schema == insole_csv.SCHEMA:
             insole = insole_csv.read_insole_csv(path)
         elif schema == ptrack.CSV_SCHEMA:
-            track = ptrack.read_csv(path)
+            track = _real_time(ptrack.read_csv(path), slow_motion)
         else:
             raise GaitError(f"{path}: neither an insole recording nor a pose-track CSV")
     else:
         video = _walk_video(path)
         if not closeup:
-            track, report = _track_from_video(path, out, view, model_path, progress)
+            track, report = _track_from_video(path, out, view, model_path, progress, slow_motion)
     if track is not None and view is not None and report is None:
         track = track.with_view(view)
     if extra_insole is not None:
         if insole is not None:
             raise GaitError(f"{path}: already holds an insole recording; give --insole only with a video or pose track")
         insole = extra_insole
-    return Inputs(path, out, track, report, insole, video, framing, clock, extra_insole is not None)
+    return Inputs(path, out, track, report, insole, video, framing, clock, extra_insole is not None, slow_motion)
 
 
 @dataclass(frozen=True)
@@ -187,7 +204,7 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
             "insole",
         )
     if inputs.framing == "legs" and inputs.video is not None:
-        analysis = _analyze_closeup(inputs.video, contacts, inputs.clock, inputs.insole_apart)
+        analysis = _analyze_closeup(inputs.video, contacts, inputs.clock, inputs.insole_apart, inputs.slow_motion)
         metrics = analysis.metrics()
     elif inputs.track is not None:
         if len(inputs.track) < 2:
@@ -211,13 +228,14 @@ def analyze(inputs: Inputs, landmarks: str = "estimated", measured_leg_length_di
     return Results(metrics, analysis)
 
 
-def _analyze_closeup(video: Path, contacts: EventSet | None, clock: np.ndarray | None, apart: bool) -> GaitAnalysis:
+def _analyze_closeup(video: Path, contacts: EventSet | None, clock: np.ndarray | None, apart: bool,
+                     slow_motion: float = 1.0) -> GaitAnalysis:  # fmt: skip
     """Rearfoot angles measured on a lower-leg close-up, the legs found in each frame (frame i
-    at `clock[i]` when a recording gave its frames' times); `apart`: the contacts were
-    recorded apart from the video."""
+    at `clock[i]` when a recording gave its frames' times, else at its time in the video over
+    `slow_motion`); `apart`: the contacts were recorded apart from the video."""
     with VideoFile(video) as source:
         size, n = source.size, source.frame_count
-    frontal = measure_video(video, framing="legs", times=clock)
+    frontal = measure_video(video, framing="legs", times=clock, slow_motion=slow_motion)
     if not any((q > 0).any() for q in frontal.rearfoot_quality.values()):
         raise GaitError(f"{video}: no lower legs found in any of its {n} frames (is it a close-up of shins and shoes from behind?)")
     return analyze_closeup(frontal, size, contacts, apart)

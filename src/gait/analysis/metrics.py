@@ -393,6 +393,17 @@ def _on_video_clock(contacts: events.Events, own: events.Events, notes: dict[str
     return contacts
 
 
+def _slow_motion_note(L: Landmarks) -> dict[str, str]:
+    """A note when the legs alternate slower than any walk (`cycles.STRIDE_S`): a slow-motion
+    clip played at its slowed pace, whose strides were all rejected as too long."""
+    period = spatiotemporal.alternation_period(L.t, L.leg("left", ANKLE)[:, 1] - L.leg("right", ANKLE)[:, 1])
+    if period is None or period <= cycles.STRIDE_S[1]:
+        return {}
+    return {"slow_motion": f"the legs alternate once every {period:.1f} s, and a walking stride takes "
+                           f"{cycles.STRIDE_S[0]}-{cycles.STRIDE_S[1]} s: a slow-motion clip? --slow-motion N "
+                           "(N times slower than life) measures it at its real pace"}  # fmt: skip
+
+
 def _clock_note(frames: np.ndarray, clock: np.ndarray) -> dict[str, str]:
     """A note when the frames came unsteadily and were measured on a regular clock instead."""
     if len(frames) == len(clock) and np.array_equal(frames, clock):
@@ -432,6 +443,8 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
     notes = dict(notes or {})
     strides = cycles.segment_strides(ev, L.present, L.t)
     timing = spatiotemporal.timing(strides)
+    if min(timing.strides.values()) < MIN_STRIDES:
+        notes.update(_slow_motion_note(L))
     standing = pelvis.find_standing(L)
     image = image_frontal.condition(frontal_image, L) if frontal_image is not None and L.view in FRONTAL_VIEWS else None
     image_pelvis = image is not None and image.has_pelvis and landmarks == "estimated"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.signal import correlate, find_peaks
 
 from gait.analysis.cycles import Stride, valid_strides
 from gait.analysis.prepare import SIDES
@@ -49,3 +50,23 @@ def timing(strides: list[Stride]) -> Timing:
     if step["left"] is not None and step["right"] is not None:
         asym = 100.0 * abs(step["left"] - step["right"]) / (0.5 * (step["left"] + step["right"]))
     return Timing({s: len(per[s]) for s in SIDES}, stride_t, sd, stance, step, cadence, asym)
+
+
+def alternation_period(t: np.ndarray, x: np.ndarray) -> float | None:
+    """The period (s) at which `x` repeats, e.g. the left ankle's image row minus the right's,
+    which repeats once a stride whatever the events: its autocorrelation's first peak above
+    half the zero-lag value. None where there is none (no regular alternation, too few samples).
+
+    It needs no events, so it can say how long a stride lasts where the events fail: a slow-
+    motion clip's strides are several times longer than any walk's and are all rejected.
+    """
+    ok = np.isfinite(x)
+    if ok.sum() < 10:
+        return None
+    y = np.interp(t, t[ok], x[ok])
+    y = y - y.mean()
+    ac = correlate(y, y, mode="full", method="fft")[len(y) - 1 :]
+    if not ac[0] > 0:
+        return None
+    peaks, _ = find_peaks(ac / ac[0], height=0.5)
+    return float(peaks[0] * np.median(np.diff(t))) if len(peaks) else None

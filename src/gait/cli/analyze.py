@@ -34,6 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "motion in the image",
     )  # fmt: skip
     p.add_argument(
+        "--slow-motion", type=float, default=1.0, metavar="N",
+        help="the video plays N times slower than life (a phone's slow-motion clip saved at a normal "
+        "frame rate, e.g. 8 for 240 fps shown at 30): its times are divided by N",
+    )  # fmt: skip
+    p.add_argument(
         "--measured-leg-length-difference", type=float, metavar="MM",
         help="a leg-length difference measured standing (tape or blocks), + = right leg longer; "
         "only with it does the report advise a heel lift directly",
@@ -53,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
     bar = ProgressBar("pose")
     inputs = resolve_input(args.input, args.out, view=args.view, model_path=args.model, progress=bar, insole=args.insole,
-                           framing=args.framing)  # fmt: skip
+                           framing=args.framing, slow_motion=args.slow_motion)  # fmt: skip
     if inputs.pose_report is not None:
         bar.finish()
         print(f"pose: {inputs.pose_report.summary()}")
@@ -72,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 # Notes that change what was measured, shown in the terminal as well as in metrics.json.
-NOTED = ("turn", "clock", "contacts_clock")
+NOTED = ("turn", "clock", "contacts_clock", "slow_motion")
 
 
 # What each screen rests on: the values its finding reads (`gait.findings.rules`), as dotted

@@ -134,8 +134,8 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
 
 
 def measure_video(video: str | os.PathLike, track: PoseTrack | None = None, framing: str = "body",
-                  progress: Callable[[int, int | None], None] | None = None, times: np.ndarray | None = None
-                  ) -> FrontalSeries:  # fmt: skip
+                  progress: Callable[[int, int | None], None] | None = None, times: np.ndarray | None = None,
+                  slow_motion: float = 1.0) -> FrontalSeries:  # fmt: skip
     """`measure_frames` over a video file, streamed.
 
     Frame i is taken at `times[i]`, by default the track's (`track.t`, so the series is on the
@@ -143,7 +143,8 @@ def measure_video(video: str | os.PathLike, track: PoseTrack | None = None, fram
     matched so, by index: `gait record` journals one row per frame it writes, stamped on the
     clock its insole shares, and writes the video at the camera's nominal rate, which a
     webcam that slows down in dim light or drops frames does not keep. Frames beyond `times`
-    are not measured.
+    are not measured. Without either, a clip that plays `slow_motion` times slower than life
+    has its frames' times divided by that.
     """
     times = track.t if track is not None else times
     with open_source(video) as source:
@@ -151,7 +152,7 @@ def measure_video(video: str | os.PathLike, track: PoseTrack | None = None, fram
             for frame in source:
                 if times is not None and frame.index >= len(times):
                     return
-                yield (frame.t if times is None else float(times[frame.index])), frame.image
+                yield (frame.t / slow_motion if times is None else float(times[frame.index])), frame.image
                 if progress:
                     progress(frame.index + 1, source.frame_count)
 
