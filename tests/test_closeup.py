@@ -138,11 +138,16 @@ def _leg_tracks(video) -> tuple[np.ndarray, dict[str, LegTrack]]:
     return t, tracks
 
 
-def test_closeup_events_match_the_walkers_contacts(closeup):
+@pytest.fixture(scope="module")
+def leg_tracks(closeup) -> tuple[np.ndarray, dict[str, LegTrack]]:
+    return _leg_tracks(closeup[0] / "video.mp4")
+
+
+def test_closeup_events_match_the_walkers_contacts(closeup, leg_tracks):
     """Heel strikes from the collars' motion against the walker's foot-floor contacts; toe offs
     come before the toes leave by the lead the module documents (the heel's fastest rise)."""
     folder, truth = closeup
-    t, legs = _leg_tracks(folder / "video.mp4")
+    t, legs = leg_tracks
     ev = detect_collar_events(t, *({s: getattr(legs[s], k) for s in legs} for k in ("x", "width", "collar_y", "above")), framing="legs")
     steady = truth["steady_from_s"]  # the first stride ramps up from standing
     for side in ("left", "right"):
@@ -166,6 +171,20 @@ def test_closeup_events_match_the_walkers_contacts(closeup):
         for side in ("left", "right"):
             a, b = walking(again.heel_strike[side]), walking(ev.heel_strike[side])
             assert len(a) == len(b) and np.allclose(a, b, atol=1e-6), (side, a, b)
+
+
+def test_a_slow_motion_closeup_says_so(closeup, leg_tracks):
+    """The close-up played 4x slower than life (a running shop's slow-motion clip): its strides
+    are all too long for a walk, and the shoe collars' alternation says why."""
+    _, truth = closeup
+    t, legs = leg_tracks
+    nan, zero = np.full(len(t), np.nan), np.zeros(len(t))
+    slowed = FrontalSeries(4.0 * t, {"left": nan, "right": nan}, {"left": zero, "right": zero}, nan, zero, "legs", legs)
+    m = analyze_closeup(slowed, (640, 480)).metrics()
+    assert m["cadence_spm"] is None
+    period = float(m["notes"]["slow_motion"].split("once every ")[1].split(" s")[0])
+    assert period == pytest.approx(4.0 * truth["stride_time_s"]["left"], abs=0.1)
+    assert "slow_motion" not in analyze_closeup(replace(slowed, t=t), (640, 480)).metrics()["notes"]
 
 
 def _still_legs(n: int = 90) -> FrontalSeries:

@@ -393,10 +393,11 @@ def _on_video_clock(contacts: events.Events, own: events.Events, notes: dict[str
     return contacts
 
 
-def _slow_motion_note(L: Landmarks) -> dict[str, str]:
+def _slow_motion_note(t: np.ndarray, alternation: np.ndarray) -> dict[str, str]:
     """A note when the legs alternate slower than any walk (`cycles.STRIDE_S`): a slow-motion
-    clip played at its slowed pace, whose strides were all rejected as too long."""
-    period = spatiotemporal.alternation_period(L.t, L.leg("left", ANKLE)[:, 1] - L.leg("right", ANKLE)[:, 1])
+    clip played at its slowed pace, whose strides were all rejected as too long.
+    `alternation` is a left-minus-right row (the ankles', a close-up's shoe collars')."""
+    period = spatiotemporal.alternation_period(t, alternation)
     if period is None or period <= cycles.STRIDE_S[1]:
         return {}
     return {"slow_motion": f"the legs alternate once every {period:.1f} s, and a walking stride takes "
@@ -444,7 +445,7 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
     strides = cycles.segment_strides(ev, L.present, L.t)
     timing = spatiotemporal.timing(strides)
     if min(timing.strides.values()) < MIN_STRIDES:
-        notes.update(_slow_motion_note(L))
+        notes.update(_slow_motion_note(L.t, L.leg("left", ANKLE)[:, 1] - L.leg("right", ANKLE)[:, 1]))
     standing = pelvis.find_standing(L)
     image = image_frontal.condition(frontal_image, L) if frontal_image is not None and L.view in FRONTAL_VIEWS else None
     image_pelvis = image is not None and image.has_pelvis and landmarks == "estimated"
@@ -563,6 +564,9 @@ def analyze_closeup(frontal_image: FrontalSeries, size: tuple[int, int], contact
             if max(valid.values()) < MIN_STRIDES:  # else the per-side gaps are named by `metrics()`
                 missing.update({key: why for key in ("cadence_spm", "stride_time_s", "rearfoot_eversion_deg")})
     notes = {**a.notes, "framing": "lower-leg close-up: legs found in the image, rearfoot eversion measured on it"}
+    if frontal_image.legs is not None and min(a.timing.strides.values()) < MIN_STRIDES:
+        legs = frontal_image.at(L.t).legs
+        notes.update(_slow_motion_note(L.t, legs["left"].collar_y - legs["right"].collar_y))
     a = replace(a, missing=missing, notes=notes)
     if ev.method == collar_events.METHODS["legs"]:
         a = _with_image_events(a, "strides from the shoe collars' motion in the close-up (no insole given)")
