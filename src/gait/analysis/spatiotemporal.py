@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import correlate, find_peaks
 
+from gait.analysis import signals
 from gait.analysis.cycles import Stride, valid_strides
 from gait.analysis.prepare import SIDES
 
@@ -60,13 +61,12 @@ def alternation_period(t: np.ndarray, x: np.ndarray) -> float | None:
     It needs no events, so it can say how long a stride lasts where the events fail: a slow-
     motion clip's strides are several times longer than any walk's and are all rejected.
     """
-    ok = np.isfinite(x)
-    if ok.sum() < 10:
+    if np.isfinite(x).sum() < 10:
         return None
-    y = np.interp(t, t[ok], x[ok])
+    y = signals.fill_nan(x)
     y = y - y.mean()
     ac = correlate(y, y, mode="full", method="fft")[len(y) - 1 :]
     if not ac[0] > 0:
         return None
     peaks, _ = find_peaks(ac / ac[0], height=0.5)
-    return float(peaks[0] * np.median(np.diff(t))) if len(peaks) else None
+    return float(peaks[0] / signals.sample_rate(t)) if len(peaks) else None
