@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gait import landmarks as lm
-from gait.pose.identity import BODY_PAIRS, LEG_PAIRS, _exchange, mirror, repair_swaps
+from gait.pose.identity import BODY_PAIRS, LEG_PAIRS, _exchange, repair_swaps
 from gait.recording.posetrack import PoseTrack
 
 
@@ -80,11 +80,3 @@ def test_clean_tracks_are_left_alone():
     repaired, counts = repair_swaps(truth)
     assert counts == {"body": 0, "legs": 0}
     np.testing.assert_array_equal(repaired.image, truth.image)
-
-
-def test_mirror_exchanges_every_pair_and_is_its_own_inverse():
-    track = stepping_track(20, "posterior", 1)
-    flipped = mirror(track)
-    np.testing.assert_array_equal(flipped.image[:, lm.LEFT_HEEL], track.image[:, lm.RIGHT_HEEL])
-    np.testing.assert_array_equal(flipped.image[:, lm.NOSE], track.image[:, lm.NOSE])
-    np.testing.assert_array_equal(mirror(flipped).image, track.image)

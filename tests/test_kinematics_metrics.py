@@ -165,3 +165,50 @@ def test_standing_phase_is_found_after_a_pose_model_settles():
     image[:3, :, :2] += np.float32(0.03)  # first detections 15-20 px off before tracking steadies
     standing = find_standing(prepare(replace(track, image=image)))
     assert standing is not None and standing.start <= 0.15 and standing.end > 1.5
+
+
+def smoothed_flip(track: PoseTrack, start: int, end: int) -> tuple[PoseTrack, np.ndarray]:
+    """`track` labelled mirrored from frame `start` to `end`, each change blended over three
+    frames (weights 0.25, 0.5, 0.75) as MediaPipe's temporal smoothing does when it takes a
+    back for a front (mediapipe issue 3500); and the weight of the mirrored labels per frame."""
+    from gait.pose.identity import BODY_PAIRS, _exchange
+
+    k = np.arange(len(track))
+    w = np.clip(np.minimum(k - start + 2, end + 1 - k) / 4.0, 0.0, 1.0)
+    flipped = _exchange(track, np.ones(len(track), bool), BODY_PAIRS)
+    blend = lambda a, b: ((1 - w)[:, None, None] * a + w[:, None, None] * b).astype(a.dtype)  # noqa: E731
+    return replace(track, image=blend(track.image, flipped.image), world=blend(track.world, flipped.world)), w
+
+
+@pytest.mark.parametrize("view", ["posterior", "anterior"])
+def test_a_stretch_the_pose_model_labels_mirrored_is_measured_as_the_view_says(view):
+    """Seen from behind or in front, a pose model that takes a back for a front for seconds
+    mid-walk labels each leg as the other; the torso's order on the image sets it right."""
+    walk = simulate_walk(WalkParams(duration_s=10.0).with_side("right", pelvic_drop_deg=9.0), seed=5)
+    truth = walk.posetrack(view, noise_px=1.0)
+    faulty, w = smoothed_flip(truth, 90, 200)
+    a = analyze_track(faulty, landmarks="true")
+    m, ref = a.metrics(), analyze_track(truth, landmarks="true").metrics()
+    # Mirrored where the mirrored labels weigh more; the middle of each blend, its points
+    # between the two sides', dropped and bridged.
+    assert f"{(w > 0.5).sum()} frames mirrored, {(w == 0.5).sum()} dropped" in m["notes"]["labels"]
+    for side in ("left", "right"):
+        assert m["pelvic_drop_deg"][f"{side}_stance"] == pytest.approx(ref["pelvic_drop_deg"][f"{side}_stance"], abs=0.3)
+        assert m["foot_progression_deg"][side] == pytest.approx(ref["foot_progression_deg"][side], abs=0.5)
+    assert m["strides"] == ref["strides"]
+
+
+def test_a_still_start_is_read_through_the_frames_the_image_missed():
+    from gait.analysis.pelvis import STANDING_MARGIN_S, still_start
+
+    t = np.arange(150) / 30.0
+    rng = np.random.default_rng(3)
+    obliquity = np.where(t < 2.0, rng.uniform(-0.5, 0.5, len(t)), 5.0 * np.sin(2 * np.pi * t))
+    gappy = obliquity.copy()
+    gappy[10:17] = gappy[25:32] = gappy[40:47] = np.nan  # a third of the standing frames, 7 at a time
+    standing = still_start(t, gappy)
+    assert standing is not None and standing.start == 0.0
+    assert standing.end == pytest.approx(2.0 - STANDING_MARGIN_S, abs=0.1)
+    mostly_missed = obliquity.copy()
+    mostly_missed[(t < 2.0) & (np.arange(len(t)) % 3 > 0)] = np.nan
+    assert still_start(t, mostly_missed) is None

@@ -331,13 +331,16 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
     shifted to meet the video's own heel strikes where they do not (`events.clock_shift`).
 
     A walker who turned round (away from the camera and back) is measured on one stretch of
-    one view, the track's (`gait.pose.view.turn`), and `notes["turn"]` says which.
+    one view, the track's (`gait.pose.view.turn`), and `notes["turn"]` says which. In a
+    frontal view each frame's labels are matched to the view by its torso
+    (`gait.pose.identity.face_view`), and `notes["labels"]` says when that changed any.
 
     `frontal_image` are rearfoot angles and pelvic obliquity measured on the video's pixels
     (`gait.vision`); they replace what landmarks cannot carry, so with them the "estimated"
     gate no longer withholds rearfoot eversion (posterior view) and pelvic drop, nor, when
     both shoe collars were seen while standing (posterior view), the leg-length screen.
     """
+    from gait.pose.identity import face_view
     from gait.pose.view import describe_turn, detect_view, turn
 
     notes: dict[str, str] = {}
@@ -351,6 +354,10 @@ def analyze_track(track: PoseTrack, event_method: str = "auto", repair_swaps: bo
         guess = detect_view(track)
         track = track.with_view(guess.view)
         notes["view"] = f"view not given; detected {guess.view} ({guess.reason}, confidence {guess.confidence:.2f})"
+    track, mirrored, edge_on = face_view(track, track.view) if repair_swaps else (track, 0, 0)
+    if mirrored or edge_on:
+        notes["labels"] = (f"left and right matched to the {track.view} view by the torso: {mirrored} frames mirrored, "
+                           f"{edge_on} dropped where it could not tell")  # fmt: skip
     L = prepare(track, repair=repair_swaps)
     notes.update(_clock_note(track.t, L.t))
     if contacts is not None and contacts_apart:

@@ -14,9 +14,9 @@ from gait import landmarks as lm
 from gait.capture.video import FrameSource, VideoFile, open_source
 from gait.errors import GaitError
 from gait.pose.estimator import BlazePose, Detection, PoseModel, native_logs_silenced, open_model
-from gait.pose.identity import mirror, repair_swaps
+from gait.pose.identity import face_view, repair_swaps
 from gait.pose.subject import Person, choose_subject, crop_windows, link_people, person_box
-from gait.pose.view import ViewGuess, describe_turn, detect_view, labels_mirrored, turn
+from gait.pose.view import ViewGuess, describe_turn, detect_view, turn
 from gait.recording.posetrack import VIEWS, PoseTrack
 
 Progress = Callable[[int, "int | None"], None]
@@ -38,7 +38,8 @@ class PoseReport:
     legs_in_frame_fraction: float
     view: ViewGuess
     swaps_repaired: dict[str, int] = field(default_factory=dict)
-    mirrored: bool = False
+    mirrored: int = 0  # frames whose labels were mirrored to match a frontal view
+    edge_on: int = 0  # frames dropped in a frontal view: the torso could not tell left from right
     people: int = 1  # people seen in the video
     stray: bool = False  # MediaPipe followed someone other than the walker at times
     rerun_on_crops: bool = False  # ... and the video was run again on crops around the walker
@@ -53,7 +54,9 @@ class PoseReport:
         if swaps:
             text += f"; left/right swaps repaired in {swaps} frames"
         if self.mirrored:
-            text += "; labels mirrored to match the view"
+            text += f"; labels mirrored to match the view in {self.mirrored} frames"
+        if self.edge_on:
+            text += f"; {self.edge_on} frames dropped where the torso could not tell left from right"
         if self.rerun_on_crops:
             text += f"; {self.people} people seen, second pass on crops kept it to the walker"
         elif self.stray:
@@ -162,25 +165,23 @@ def legs_in_frame(track: PoseTrack) -> np.ndarray:
 
 
 def clean_track(track: PoseTrack, view: str | None = None) -> tuple[PoseTrack, PoseReport]:
-    """Repair left/right swaps, set the view (detected unless given) and global labels."""
+    """Repair left/right swaps, set the view (detected unless given) and match the labels to it."""
     if view is not None and view not in VIEWS:
         raise GaitError(f"unknown view {view!r}: choose one of {', '.join(VIEWS)}")
     track, swaps = repair_swaps(track)
     turned = turn(track, view or "unknown")
     guess = detect_view(track) if view is None else ViewGuess(view, 1.0, "given")
-    flip = False
-    if turned is not None:  # each stretch labelled as its own view says; the analysis takes one
+    if turned is None:
+        track, mirrored, edge_on = face_view(track, guess.view)
+    else:
         parts, measured = turned
-        # The frames of a turn, between two stretches, go with the nearer one.
-        cuts = [0] + [(a.end + b.start) // 2 for a, b in zip(parts[:-1], parts[1:])] + [len(track)]
-        for p, a, b in zip(parts, cuts[:-1], cuts[1:]):
-            if labels_mirrored(track.frames(slice(p.start, p.end)), p.view):
-                track, flip = mirror(track, slice(a, b)), True
+        mirrored = edge_on = 0
+        for p in parts:  # each stretch as its own view says; the turn itself as the model gave it
+            track, m, e = face_view(track, p.view, slice(p.start, p.end))
+            mirrored, edge_on = mirrored + m, edge_on + e
         if view is None and measured is not None:
             share = (measured.end - measured.start) / max(int(track.detected.sum()), 1)
             guess = ViewGuess(measured.view, share, describe_turn(track, parts, measured))
-    elif labels_mirrored(track, guess.view):
-        track, flip = mirror(track), True
     track = track.with_view(guess.view)
     report = PoseReport(
         frames=len(track),
@@ -188,7 +189,8 @@ def clean_track(track: PoseTrack, view: str | None = None) -> tuple[PoseTrack, P
         legs_in_frame_fraction=float(legs_in_frame(track).mean()),
         view=guess,
         swaps_repaired=swaps,
-        mirrored=flip,
+        mirrored=mirrored,
+        edge_on=edge_on,
     )
     return track, report
 

@@ -6,6 +6,9 @@ smoothly, so a swap shows up as a jump in acceleration. For each group of left/r
 we pick, frame by frame, "as labelled" or "exchanged" so that the summed squared second
 difference of the points is least, with a small cost for every exchanged frame so that
 MediaPipe's own labels win when motion cannot tell (a Viterbi search over label states).
+
+In a frontal view the labels can also be read off each frame (`face_view`): seen from behind
+the subject's left hip and shoulder lie on the image's left, from the front on its right.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from gait import landmarks as lm
+from gait.pose.view import FRONTAL_RATIO, torso_facing
 from gait.recording.posetrack import PoseTrack
 
 # Pairs that swap together. The torso (shoulders, hips) carries the body's orientation;
@@ -27,6 +31,9 @@ LEG_PAIRS = np.array([
     (lm.LEFT_FOOT_INDEX, lm.RIGHT_FOOT_INDEX),
 ])  # fmt: skip
 _TORSO_PAIRS = np.array([(lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER), (lm.LEFT_HIP, lm.RIGHT_HIP)])
+
+# The image side of the subject's left in each frontal view (the sign of `torso_facing`).
+FACING = {"posterior": 1.0, "anterior": -1.0}
 
 # Cost of calling one frame exchanged, in units of the track's median squared acceleration.
 _SWAP_PRIOR = 4.0
@@ -94,8 +101,33 @@ def repair_swaps(track: PoseTrack) -> tuple[PoseTrack, dict[str, int]]:
     return track, {"body": int(body.sum()), "legs": int(legs.sum())}
 
 
-def mirror(track: PoseTrack, frames: slice = slice(None)) -> PoseTrack:
-    """The track with every left and right label exchanged in every frame (or in `frames`)."""
+def face_view(track: PoseTrack, view: str, frames: slice = slice(None)) -> tuple[PoseTrack, int, int]:
+    """In a frontal `view`, each of `frames` labelled as the view says, by its torso
+    (`torso_facing`): the track, how many frames were mirrored, how many dropped.
+
+    MediaPipe takes a back for a front at times, for a frame or for seconds ("random
+    horizontal flips ... between the front angle and the back angle", mediapipe issue 3500),
+    the more so on grainy video; its temporal smoothing blends each flip over 2-3 frames, so
+    the motion test (`repair_swaps`) does not see it. A frame whose torso reads the other way
+    by at least FRONTAL_RATIO (the line between a frontal and a side view) is mirrored back.
+    One that reads narrower than that, in frames that are frontal as a whole, is such a blend,
+    its points between the two sides', or a torso turned edge on: it cannot tell left from
+    right and is dropped, for the gaps to be bridged or left missing. Other views: unchanged.
+    """
+    if view not in FACING:
+        return track, 0, 0
     which = np.zeros(len(track), bool)
     which[frames] = True
-    return _exchange(track, which, BODY_PAIRS)
+    facing = FACING[view] * torso_facing(track)
+    with np.errstate(invalid="ignore"):
+        flipped = which & (facing <= -FRONTAL_RATIO)
+        blended = which & (np.abs(facing) < FRONTAL_RATIO)
+    seen = np.abs(facing[which & np.isfinite(facing)])
+    if seen.size == 0 or np.median(seen) < FRONTAL_RATIO:  # not frontal: the view does not hold here
+        return track, 0, 0
+    track = _exchange(track, flipped, BODY_PAIRS)
+    if blended.any():
+        image, world, vis = track.image.copy(), track.world.copy(), track.visibility.copy()
+        image[blended], world[blended], vis[blended] = np.nan, np.nan, 0.0
+        track = replace(track, image=image, visibility=vis, world=world)
+    return track, int(flipped.sum()), int(blended.sum())

@@ -163,21 +163,13 @@ def describe_turn(track: PoseTrack, parts: list[Stretch], measured: Stretch | No
     return f"the walker turned ({seen}): the {measured.view} stretch measured, the rest left out"
 
 
-def labels_mirrored(track: PoseTrack, view: str) -> bool:
-    """True when MediaPipe's labels put the subject's left where the view says right is.
-
-    From behind the subject's left hip is on the image's left, from the front on its right.
-    MediaPipe sometimes takes a back for a front and labels a whole clip mirrored.
-    """
-    if view not in ("posterior", "anterior"):
-        return False
-    px = track.pixels[track.detected]
-    dx = np.concatenate([
-        px[:, lm.LEFT_HIP, 0] - px[:, lm.RIGHT_HIP, 0],
-        px[:, lm.LEFT_SHOULDER, 0] - px[:, lm.RIGHT_SHOULDER, 0],
-    ])  # fmt: skip
-    dx = dx[np.isfinite(dx)]
-    if dx.size == 0:
-        return False
-    left_on_image_left = float(np.median(dx)) < 0
-    return left_on_image_left != (view == "posterior")
+def torso_facing(track: PoseTrack) -> np.ndarray:
+    """(T,) per frame: the shoulders' plus the hips' image width over the torso's height, signed
+    + where MediaPipe's left lies on the image's left (as from behind), - where on its right
+    (as from the front); NaN where not seen. A torso seen square on reads about +-1.0-1.3
+    (FRONTAL_RATIO's figures), one seen edge on near 0."""
+    px = track.pixels.astype(np.float64)
+    torso = np.abs(px[:, [lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER], 1].mean(1) - px[:, [lm.LEFT_HIP, lm.RIGHT_HIP], 1].mean(1))
+    across = (px[:, lm.RIGHT_HIP, 0] - px[:, lm.LEFT_HIP, 0]) + (px[:, lm.RIGHT_SHOULDER, 0] - px[:, lm.LEFT_SHOULDER, 0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(torso > 1.0, across / torso, np.nan)
