@@ -189,9 +189,9 @@ def test_a_stretch_the_pose_model_labels_mirrored_is_measured_as_the_view_says(v
     faulty, w = smoothed_flip(truth, 90, 200)
     a = analyze_track(faulty, landmarks="true")
     m, ref = a.metrics(), analyze_track(truth, landmarks="true").metrics()
-    # Mirrored where the mirrored labels weigh more; the middle of each blend, its points
-    # between the two sides', dropped and bridged.
-    assert f"{(w > 0.5).sum()} frames mirrored, {(w == 0.5).sum()} dropped" in m["notes"]["labels"]
+    # Mirrored where wholly so; the blends, their points drawn toward the other side's,
+    # dropped and bridged.
+    assert f"{(w == 1).sum()} frames mirrored, {((w > 0) & (w < 1)).sum()} dropped" in m["notes"]["labels"]
     for side in ("left", "right"):
         assert m["pelvic_drop_deg"][f"{side}_stance"] == pytest.approx(ref["pelvic_drop_deg"][f"{side}_stance"], abs=0.3)
         assert m["foot_progression_deg"][side] == pytest.approx(ref["foot_progression_deg"][side], abs=0.5)

@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from gait import landmarks as lm
-from gait.pose.view import FRONTAL_RATIO, torso_facing
+from gait.pose.view import FRONTAL_RATIO, torso_widths
 from gait.recording.posetrack import PoseTrack
 
 # Pairs that swap together. The torso (shoulders, hips) carries the body's orientation;
@@ -32,8 +32,17 @@ LEG_PAIRS = np.array([
 ])  # fmt: skip
 _TORSO_PAIRS = np.array([(lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER), (lm.LEFT_HIP, lm.RIGHT_HIP)])
 
-# The image side of the subject's left in each frontal view (the sign of `torso_facing`).
+# The image side of the subject's left in each frontal view (the sign of `torso_widths`).
 FACING = {"posterior": 1.0, "anterior": -1.0}
+# A frame keeps its labels while its hips and shoulders together are at least this share of
+# their usual width (over the torso's height) the way the view says, and is mirrored while
+# they are that much the other way. On the walker's 20 rendered walks (1280x720, 4K,
+# portrait; 4800 frames) they stay above 0.9 of it but where the pose model blended a flip;
+# a drawn figure marching in place (tests/conftest.py), whose hip landmarks follow its lifted
+# thighs inward to 0.7 of their width, keeps above 0.85. A blend of weight w narrows them by
+# 1 - 2w: 0.7 keeps frames whose points lie within 15 % of the pairs' separation of one
+# labelling's.
+KEEP_WIDTH = 0.7
 
 # Cost of calling one frame exchanged, in units of the track's median squared acceleration.
 _SWAP_PRIOR = 4.0
@@ -102,29 +111,33 @@ def repair_swaps(track: PoseTrack) -> tuple[PoseTrack, dict[str, int]]:
 
 
 def face_view(track: PoseTrack, view: str, frames: slice = slice(None)) -> tuple[PoseTrack, int, int]:
-    """In a frontal `view`, each of `frames` labelled as the view says, by its torso
-    (`torso_facing`): the track, how many frames were mirrored, how many dropped.
+    """In a frontal `view`, each of `frames` labelled as the view says, by its hips and
+    shoulders (`torso_widths`): the track, how many frames were mirrored, how many dropped.
 
     MediaPipe takes a back for a front at times, for a frame or for seconds ("random
     horizontal flips ... between the front angle and the back angle", mediapipe issue 3500),
     the more so on grainy video; its temporal smoothing blends each flip over 2-3 frames, so
-    the motion test (`repair_swaps`) does not see it. A frame whose torso reads the other way
-    by at least FRONTAL_RATIO (the line between a frontal and a side view) is mirrored back.
-    One that reads narrower than that, in frames that are frontal as a whole, is such a blend,
-    its points between the two sides', or a torso turned edge on: it cannot tell left from
-    right and is dropped, for the gaps to be bridged or left missing. Other views: unchanged.
+    the motion test (`repair_swaps`) does not see it, and on grainy video it also wavers part
+    way to a flip and back. A frame whose torso reads the other way by KEEP_WIDTH of its usual
+    width is mirrored back. One that reads narrower than that either way is such a blend,
+    every left/right pair drawn toward the other's place (the right-hyperpronation sample with
+    noise of SD 5 added: knees and ankles 9-16 px off where 2-7 px elsewhere), or a torso
+    turned edge on, and is dropped, for the gaps to be bridged or left missing. Frames that
+    are not frontal as a whole (a median torso narrower than FRONTAL_RATIO) and other views:
+    unchanged.
     """
     if view not in FACING:
         return track, 0, 0
     which = np.zeros(len(track), bool)
     which[frames] = True
-    facing = FACING[view] * torso_facing(track)
-    with np.errstate(invalid="ignore"):
-        flipped = which & (facing <= -FRONTAL_RATIO)
-        blended = which & (np.abs(facing) < FRONTAL_RATIO)
-    seen = np.abs(facing[which & np.isfinite(facing)])
-    if seen.size == 0 or np.median(seen) < FRONTAL_RATIO:  # not frontal: the view does not hold here
+    facing = FACING[view] * torso_widths(track).sum(axis=1)
+    seen = which & np.isfinite(facing)
+    usual = float(np.median(np.abs(facing[seen]))) if seen.any() else 0.0
+    if usual < FRONTAL_RATIO:
         return track, 0, 0
+    with np.errstate(invalid="ignore"):
+        flipped = seen & (facing <= -KEEP_WIDTH * usual)
+        blended = seen & (np.abs(facing) < KEEP_WIDTH * usual)
     track = _exchange(track, flipped, BODY_PAIRS)
     if blended.any():
         image, world, vis = track.image.copy(), track.world.copy(), track.visibility.copy()

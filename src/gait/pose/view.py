@@ -163,13 +163,14 @@ def describe_turn(track: PoseTrack, parts: list[Stretch], measured: Stretch | No
     return f"the walker turned ({seen}): the {measured.view} stretch measured, the rest left out"
 
 
-def torso_facing(track: PoseTrack) -> np.ndarray:
-    """(T,) per frame: the shoulders' plus the hips' image width over the torso's height, signed
-    + where MediaPipe's left lies on the image's left (as from behind), - where on its right
-    (as from the front); NaN where not seen. A torso seen square on reads about +-1.0-1.3
-    (FRONTAL_RATIO's figures), one seen edge on near 0."""
+def torso_widths(track: PoseTrack) -> np.ndarray:
+    """(T, 2) per frame: the hips' and the shoulders' image width over the torso's height,
+    signed + where MediaPipe's left lies on the image's left (as from behind), - where on its
+    right (as from the front); NaN where not seen. Square on, the two sum to about +-1.0-1.3
+    (FRONTAL_RATIO's figures); edge on, to near 0. Over the torso's height, so a walk away
+    from the camera keeps its figures as it shrinks."""
     px = track.pixels.astype(np.float64)
     torso = np.abs(px[:, [lm.LEFT_SHOULDER, lm.RIGHT_SHOULDER], 1].mean(1) - px[:, [lm.LEFT_HIP, lm.RIGHT_HIP], 1].mean(1))
-    across = (px[:, lm.RIGHT_HIP, 0] - px[:, lm.LEFT_HIP, 0]) + (px[:, lm.RIGHT_SHOULDER, 0] - px[:, lm.LEFT_SHOULDER, 0])
+    across = px[:, [lm.RIGHT_HIP, lm.RIGHT_SHOULDER], 0] - px[:, [lm.LEFT_HIP, lm.LEFT_SHOULDER], 0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(torso > 1.0, across / torso, np.nan)
+        return np.where((torso > 1.0)[:, None], across / torso[:, None], np.nan)

@@ -9,6 +9,7 @@ fraction of the pose model (see benchmarks/frontal_speed.py).
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable
 
 import cv2
@@ -37,6 +38,13 @@ CLOSEUP_WIDTH = 640
 # 3840x2160 read at 1080 rows stay within 1.9 deg at the peak-eversion frames (at 720 rows up
 # to 2.5).
 BODY_ROWS = 1080
+# The pelvis's search box is sized by the hips' distance (`pelvis.measure_pelvis`), taken as
+# its running median over this long: about a stride, over which a walker's distance from the
+# camera changes little. Frame by frame the pose model's hips jitter, on grainy video by half
+# their distance (the right-hyperpronation sample with noise of SD 5 added: 16-20 px in
+# frames where 28-30 px around them), and a box that much too small reads another edge
+# (10-11 deg in still standing frames, which then read as no standing phase).
+HIP_WINDOW_S = 1.0
 KNEE = {"left": lm.LEFT_KNEE, "right": lm.RIGHT_KNEE}
 ANKLE = {"left": lm.LEFT_ANKLE, "right": lm.RIGHT_ANKLE}
 OTHER = {"left": "right", "right": "left"}
@@ -45,6 +53,22 @@ OTHER = {"left": "right", "right": "left"}
 def _track_legs(px: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """side -> (knee, ankle) from one frame's landmark pixels (33, 2), where both are found."""
     return {s: (px[KNEE[s]], px[ANKLE[s]]) for s in SIDES if np.isfinite(px[[KNEE[s], ANKLE[s]]]).all()}
+
+
+def _steady_hips(pixels: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """(T, 2, 2) the left and right hips' pixels moved apart or together along their line,
+    about their midpoint, to the running median of their distance over HIP_WINDOW_S."""
+    hips = pixels[:, [lm.LEFT_HIP, lm.RIGHT_HIP]].astype(np.float64)
+    if len(t) < 2:
+        return hips
+    half = max(int(round(0.5 * HIP_WINDOW_S / float(np.median(np.diff(t))))), 1)
+    d = np.linalg.norm(hips[:, 1] - hips[:, 0], axis=-1)
+    windows = np.lib.stride_tricks.sliding_window_view(np.pad(d, half, constant_values=np.nan), 2 * half + 1)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        scale = np.nanmedian(windows, axis=1) / d
+    mid = hips.mean(axis=1, keepdims=True)
+    return mid + (hips - mid) * scale[:, None, None]
 
 
 def _collar_seen(reading: LegReading | None) -> tuple[float, float, float, bool, float]:
@@ -77,6 +101,7 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
         raise ValueError("framing 'body' needs the pose track that locates the legs")
     view = track.view if track is not None else "posterior"
     pixels = track.pixels.astype(np.float64) if track is not None else np.empty((0, lm.N_LANDMARKS, 2))
+    hips_at = _steady_hips(pixels, track.t) if track is not None else pixels[:, :2]
     t: list[float] = []
     rear = {s: [] for s in SIDES}
     rear_q = {s: [] for s in SIDES}
@@ -119,7 +144,7 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
             rear_q[side].append(found.quality if found else 0.0)
         line = None
         if framing == "body" and in_track:
-            hips = scale * pixels[i, [lm.LEFT_HIP, lm.RIGHT_HIP]]
+            hips = scale * hips_at[i]
             if np.isfinite(hips).all():
                 line = measure_pelvis(image, hips[0], hips[1], view)
         pelvis.append(line.obliquity_deg if line else np.nan)
