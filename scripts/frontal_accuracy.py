@@ -13,7 +13,7 @@ legs are found in the image and the walk is analysed as `gait analyze --framing 
 pelvis is not in view, so only the rearfoot is measured.
 
     python scripts/frontal_accuracy.py [--seeds 1 2 3 4 5 6] [--size 1280x720] [--framing body] [--cache DIR]
-        [--no-insole] [--mode treadmill|away]
+        [--no-insole] [--mode treadmill|away] [--grain N]
 
 `--no-insole` segments the strides as a video alone must (for a posterior full-body video: the
 shoe collars' motion, `analysis.collar_events`, else the pose model's events) and prints the
@@ -21,6 +21,12 @@ events' method and their heel strikes' errors against the walker's contacts afte
 The last column adds the insole's pressure findings either way; only its strides are left out.
 
 `--mode away` has the walker cross a room away from the camera instead of walking on a treadmill.
+
+`--grain N` re-encodes each rendered video with FFmpeg's temporal noise of strength N
+(`noise=alls=N:allf=t`, then H.264 in 4:2:0, as a phone or webcam stores it) and measures
+that, the pose model included; it prints each video's noise SD (`gait.vision.grain`) after
+the table. It needs an FFmpeg binary: `ffmpeg` on the PATH, or the one in the imageio-ffmpeg
+package (`pip install imageio-ffmpeg`); neither is a dependency of gait.
 
 `--cache DIR` keeps each rendered video and its pose track (rendering and MediaPipe are
 nearly all the run time), so a change to the image method is re-measured in minutes; runs
@@ -32,6 +38,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,11 +90,24 @@ def case(seed: int, mode: str = "treadmill") -> tuple[str, WalkParams, str, str]
     return label, params, list(OUTFITS)[seed % 3], list(SCENES)[(seed // 3) % 3]
 
 
+def ffmpeg() -> str:
+    """An FFmpeg binary: on the PATH, else imageio-ffmpeg's."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise SystemExit("--grain needs an FFmpeg binary: put ffmpeg on the PATH or pip install imageio-ffmpeg") from None
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
 @contextlib.contextmanager
-def rendered(walk, seed: int, size: tuple[int, int], framing: str, scene: Scene, cache: Path | None
-             ) -> Iterator[tuple[Path, PoseTrack | None]]:  # fmt: skip
+def rendered(walk, seed: int, size: tuple[int, int], framing: str, scene: Scene, cache: Path | None,
+             grain: int = 0) -> Iterator[tuple[Path, PoseTrack | None]]:  # fmt: skip
     """The walk's video and, for full-body framing, its MediaPipe track: from `cache` when
-    there, made (and kept there, if a cache is given) when not."""
+    there, made (and kept there, if a cache is given) when not. With `grain` the video is the
+    render re-encoded with FFmpeg's noise of that strength, and the track is that video's."""
     with contextlib.ExitStack() as stack:
         if cache is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -96,9 +117,17 @@ def rendered(walk, seed: int, size: tuple[int, int], framing: str, scene: Scene,
             folder.mkdir(parents=True, exist_ok=True)
             lock = stack.enter_context(open(folder / ".lock", "w"))
             fcntl.flock(lock, fcntl.LOCK_EX)  # another run may be rendering this one
-        video, track_file = folder / "walk.mp4", folder / "track.npz"
+        video = folder / "walk.mp4"
         if not video.exists():
             render_video(walk, video, "posterior", size, framing=framing, scene=scene)
+        suffix = f"_grain{grain}" if grain else ""
+        if grain:
+            grainy = folder / f"walk{suffix}.mp4"
+            if not grainy.exists():
+                subprocess.run([ffmpeg(), "-loglevel", "error", "-y", "-i", str(video), "-vf", f"noise=alls={grain}:allf=t",
+                                "-c:v", "libx264", "-pix_fmt", "yuv420p", str(grainy)], check=True)  # fmt: skip
+            video = grainy
+        track_file = folder / f"track{suffix}.npz"
         track = None
         if framing == "body":
             if track_file.exists():
@@ -124,20 +153,22 @@ def main() -> None:
     parser.add_argument("--no-insole", action="store_true", help="strides from the video alone")
     parser.add_argument("--mode", choices=("treadmill", "away"), default="treadmill",
                         help="on a treadmill, or walking away from the camera across a room")
+    parser.add_argument("--grain", type=int, default=0, help="re-encode each video with FFmpeg's noise of this strength")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     layout = insole_layout(8)
     print("| seed | walk | outfit / scene | rearfoot peak L / R: image (landmarks) | pelvic drop L / R stance: image "
           "(landmarks) | flagged from the angles | flagged with the insole's pressure too |")
     print("|---|---|---|---|---|---|---|")
-    hs_errors, methods = [], []
+    hs_errors, methods, grain = [], [], []
     for seed in args.seeds:
         label, params, outfit, scene = case(seed, args.mode)
         walk = simulate_walk(params, seed)
         truth = walk.truth("posterior", layout)
         scene_ = Scene(outfit=OUTFITS[outfit], **SCENES[scene])
-        with rendered(walk, seed, size, args.framing, scene_, args.cache) as (video, track):
+        with rendered(walk, seed, size, args.framing, scene_, args.cache, args.grain) as (video, track):
             frontal = measure_video(video, track, args.framing)
+        grain.append(f"seed {seed} {np.nanmedian(frontal.noise_sd):.1f}")
         pressure = pressure_metrics(walk.insole(layout, 100.0, 0.5))
         ev = pressure["events"]
         contacts = from_contacts({s: ev[s]["heel_strike_s"] for s in ev}, {s: ev[s]["toe_off_s"] for s in ev}, "insole")
@@ -171,6 +202,8 @@ def main() -> None:
         flags = lambda found: ", ".join(f"{f['code']} {f['side']}" for f in found if f["code"] in (  # noqa: E731
             "hyperpronation", "pelvic_drop")) or "none"
         print(f"| {seed} | {label} | {outfit} / {scene} | {cells[0]} | {cells[1]} | {flags(alone)} | {flags(both)} |", flush=True)
+    if args.grain:
+        print(f"\nnoise SD (grey levels): {', '.join(grain)}")
     if args.no_insole:
         e = np.array(hs_errors)
         found = e[e <= 0.25]

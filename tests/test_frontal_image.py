@@ -422,3 +422,32 @@ def test_the_pelvis_is_read_still_where_grainy_video_draws_the_hips_together(wal
     read = series.pelvic_quality >= 0.5
     # Sized by each frame's own hips: 8 of the 15 narrowed frames unread, 3 read 3-14 deg off.
     assert read.all() and np.abs(series.pelvic_obliquity_deg).max() < 1.5, series.pelvic_obliquity_deg.round(1)
+
+
+def test_each_frame_s_grain_is_read_as_the_searches_see_it(walk):
+    """The noise SD `measure_frames` reads per frame: the render's own (flat shading: none),
+    and sensor noise added, within the blocks' scatter, whatever the walker's edges."""
+    w, _, _ = walk
+    track = w.posetrack("posterior", SMALL)
+    rendered = render_frames(w, "posterior", SMALL, frames=range(4))
+    rng = np.random.default_rng(5)
+    for sd in (0.0, 4.0, 10.0):
+        frames = [(float(track.t[i]), np.clip(f + rng.normal(0, sd, f.shape[:2])[..., None], 0, 255).astype(np.uint8))
+                  for i, f in enumerate(rendered)]  # fmt: skip
+        read = measure_frames(frames, track).noise_sd
+        assert read.shape == (4,) and (np.abs(read - sd) <= 0.15 * sd + 0.3).all(), (sd, read.round(2))
+
+
+def test_a_grainy_video_withholds_the_rearfoot_and_says_why(walk):
+    from gait.analysis.image_frontal import GRAIN_LIMIT_SD
+
+    w, truth, _ = walk
+    track = w.posetrack("posterior", SIZE, noise_px=1.0)
+    series = truth_series(w, truth)
+    grain = lambda sd: replace(series, noise_sd=np.full(len(series.t), sd))  # noqa: E731
+    m = analyze_track(track, contacts=contacts_of(w), frontal_image=grain(GRAIN_LIMIT_SD + 1.0)).metrics()
+    assert m["rearfoot_eversion_deg"] is None
+    assert m["missing"]["rearfoot_eversion_deg"].startswith("the video is too grainy to read the heel's edges")
+    assert m["pelvic_drop_deg"]["left_stance"] > 8  # the waistband holds (README, "Light the walk well")
+    m = analyze_track(track, contacts=contacts_of(w), frontal_image=grain(GRAIN_LIMIT_SD - 1.0)).metrics()
+    assert abs(m["rearfoot_eversion_deg"]["right"]["peak"] - truth["rearfoot_eversion_deg"]["right"]["peak"]) < 1.0

@@ -6,6 +6,10 @@ median removes single-frame slips (a crossing leg, a compression block) that a l
 would smear into their neighbours; then the same gap bridging and 6 Hz zero-phase low-pass
 as the landmarks (`signals`), so both sources reach the per-stride summaries alike.
 
+Grain: the rearfoot rests on the heel counter's edges, a dozen rows on a full-body frame, and
+noise draws edges of its own; above GRAIN_LIMIT_SD the rearfoot is withheld, with the reason.
+The pelvis's long waistband held within 0.4 deg on the same videos.
+
 Rearfoot: the image measurement wins. A landmark-based estimate (only with true
 landmarks; on a pose model's it is withheld) is kept where the image has no value, and
 averaged in where the two agree within AGREE_DEG; where they disagree the image stands and
@@ -28,6 +32,15 @@ from gait.vision.series import FrontalSeries
 MIN_QUALITY = 0.5
 # The 4-degree accuracy the rearfoot angle must reach: within it the two sources agree.
 AGREE_DEG = 4.0
+# Noise SD (grey levels, `gait.vision.grain`) above which the rearfoot is withheld. Rendered
+# walks re-encoded with FFmpeg's noise filter and H.264 (`scripts/frontal_accuracy.py
+# --grain N`; README, "Light the walk well"), rearfoot peak errors: at SD 3-8 (1280x720,
+# 6 walks) a median of 0.4-0.9 deg, the worst 1.7-4.2 deg on the faintest heel counters,
+# scattering with the grain's draw; at SD 11-12 the over-pronating foot 2.0-4.8 deg low
+# (1280x720 and the 640x480 sample), at 15-18 5-10 deg low. So above 8 the rearfoot is off
+# by more than 2 deg whatever the draw; below, it may be (a limit by each heel's own contrast
+# would tell those apart).
+GRAIN_LIMIT_SD = 8.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,11 @@ class ImageFrontal:
     obliquity_deg: np.ndarray  # (T,), + = right side lower, not yet against a reference
     measured: dict[str, float]  # series -> share of frames with a usable measurement
     level_deg: np.ndarray | None = None  # (T,) the shoe collars' line, + = right one lower
+    grain_sd: float = np.nan  # the frames' median noise, grey levels (`gait.vision.grain`); NaN: not read
+
+    @property
+    def too_grainy(self) -> bool:
+        return bool(self.grain_sd > GRAIN_LIMIT_SD)
 
     @property
     def has_rearfoot(self) -> bool:
@@ -65,7 +83,15 @@ def condition(frontal: FrontalSeries, L: Landmarks) -> ImageFrontal:
     measured = {f"rearfoot_{s}": float(np.mean(frontal.rearfoot_quality[s] >= MIN_QUALITY)) for s in SIDES}
     measured["pelvis"] = float(np.mean(frontal.pelvic_quality >= MIN_QUALITY))
     level = collar_line(frontal, L.view)
-    return ImageFrontal(rear, obl, measured, signals.resample(level, frontal.t, L.t) if level is not None else None)
+    noise = frontal.noise_sd[np.isfinite(frontal.noise_sd)] if frontal.noise_sd is not None else np.empty(0)
+    return ImageFrontal(rear, obl, measured, signals.resample(level, frontal.t, L.t) if level is not None else None,
+                        float(np.median(noise)) if noise.size else np.nan)  # fmt: skip
+
+
+def grain_reason(grain_sd: float) -> str:
+    """Why the rearfoot of a video `grain_sd` grey levels grainy is withheld."""
+    return (f"the video is too grainy to read the heel's edges (noise SD {grain_sd:.1f} grey levels; the rearfoot reads "
+            f"low above {GRAIN_LIMIT_SD:g}): film in brighter light")
 
 
 def collar_line(f: FrontalSeries, view: str) -> np.ndarray | None:

@@ -490,7 +490,7 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
     if landmarks not in LANDMARK_SOURCES:
         raise ValueError(f"landmarks must be one of {LANDMARK_SOURCES}, not {landmarks!r}")
     measured = set()
-    if image is not None and image.has_rearfoot and L.view == "posterior":
+    if image is not None and image.has_rearfoot and L.view == "posterior" and not image.too_grainy:
         measured.add("rearfoot_eversion_deg")
     if image_pelvis:
         measured.add("pelvic_drop_deg")
@@ -498,7 +498,8 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
             measured.add("leg_length_difference_mm")
     if landmarks == "estimated":
         if image is not None and L.view == "posterior" and "rearfoot_eversion_deg" not in measured:
-            missing.setdefault("rearfoot_eversion_deg", "no heel was seen in the picture to measure" + _feet_clause(L))
+            missing.setdefault("rearfoot_eversion_deg", image_frontal.grain_reason(image.grain_sd) if image.too_grainy
+                               else "no heel was seen in the picture to measure" + _feet_clause(L))  # fmt: skip
         # Knee flexion too: from behind or in front it rests on the world landmarks' depth.
         for name in ("rearfoot_eversion_deg", "foot_progression_deg", "hip_rotation_deg", "knee_flexion_deg"):
             series[name] = {s: nan for s in SIDES}
@@ -515,6 +516,7 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
         sources["rearfoot_eversion_deg"] = {
             "source": "image" if landmarks == "estimated" else "image+landmarks",
             "frames_measured": {s: image.measured[f"rearfoot_{s}"] for s in SIDES},
+            "noise_sd": image.grain_sd if np.isfinite(image.grain_sd) else None,  # grey levels (`gait.vision.grain`)
             "landmarks_disagree": {s: combined[s][1] for s in SIDES} if landmarks == "true" else None,
         }  # fmt: skip
     if image_pelvis:

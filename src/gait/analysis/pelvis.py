@@ -90,8 +90,8 @@ def still_start(t: np.ndarray, obliquity_deg: np.ndarray) -> Standing | None:
 
     Frames the series misses neither end the phase nor count in it: on grainy video the pose
     model's hips jitter by tens of pixels and the pelvis's search box misses it in some frames
-    while the rest read still (the right-hyperpronation sample with noise of SD 20 added: a
-    third of the standing frames missed, the others within 0.5 deg). At least half the
+    while the rest read still (the right-hyperpronation sample with noise of SD 18 grey levels
+    added: a third of the standing frames missed, the others within 0.5 deg). At least half the
     phase's frames must be measured, as for the collar line in `analyse_pelvis`."""
     ok = np.flatnonzero(np.isfinite(obliquity_deg))
     if len(ok) < 3:

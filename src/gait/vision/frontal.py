@@ -20,6 +20,7 @@ from gait.capture.video import open_source
 from gait.recording.framing import FRAMINGS
 from gait.recording.posetrack import PoseTrack
 from gait.vision.closeup import locate_legs
+from gait.vision.grain import noise_sd
 from gait.vision.pelvis import measure_pelvis
 from gait.vision.rearfoot import WIDTH_RATIO, LegReading, covered_from, read_leg
 from gait.vision.series import SIDES, FrontalSeries, LegTrack
@@ -41,8 +42,8 @@ BODY_ROWS = 1080
 # The pelvis's search box is sized by the hips' distance (`pelvis.measure_pelvis`), taken as
 # its running median over this long: about a stride, over which a walker's distance from the
 # camera changes little. Frame by frame the pose model's hips jitter, on grainy video by half
-# their distance (the right-hyperpronation sample with noise of SD 5 added: 16-20 px in
-# frames where 28-30 px around them), and a box that much too small reads another edge
+# their distance (the right-hyperpronation sample with noise of SD 3.5 grey levels added,
+# `grain.noise_sd`: 16-20 px in frames where 28-30 px around them), and a box that much too small reads another edge
 # (10-11 deg in still standing frames, which then read as no standing phase).
 HIP_WINDOW_S = 1.0
 KNEE = {"left": lm.LEFT_KNEE, "right": lm.RIGHT_KNEE}
@@ -105,7 +106,7 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
     t: list[float] = []
     rear = {s: [] for s in SIDES}
     rear_q = {s: [] for s in SIDES}
-    pelvis, pelvis_q = [], []
+    pelvis, pelvis_q, noise = [], [], []
     where = {s: [] for s in SIDES}  # (x, width, collar row, above, sole row) per frame, frame pixels
     for i, (time, image) in enumerate(frames):
         t.append(time)
@@ -113,6 +114,7 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
         scale = min(CLOSEUP_WIDTH / image.shape[1] if framing == "legs" else BODY_ROWS / image.shape[0], 1.0)
         if scale < 1.0:
             image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        noise.append(noise_sd(image))  # as the searches see it: a downscale averages grain away
         if framing == "legs":
             located = locate_legs(image)
             legs = {s: leg.landmarks() for s, leg in located.items()}
@@ -155,7 +157,7 @@ def measure_frames(frames: Iterable[tuple[float, np.ndarray]], track: PoseTrack 
     tracks = {s: LegTrack(c[:, 0], c[:, 1], c[:, 2], c[:, 3] > 0, c[:, 4] if framing == "body" else None)
               for s, c in cols.items()}  # fmt: skip
     return FrontalSeries(arr(t), {s: arr(rear[s]) for s in SIDES}, {s: arr(rear_q[s]) for s in SIDES},
-                         arr(pelvis), arr(pelvis_q), framing, tracks)  # fmt: skip
+                         arr(pelvis), arr(pelvis_q), framing, tracks, arr(noise))  # fmt: skip
 
 
 def measure_video(video: str | os.PathLike, track: PoseTrack | None = None, framing: str = "body",

@@ -51,11 +51,13 @@ class FrontalSeries:
     pelvic_quality: np.ndarray  # (T,)
     framing: str = "body"  # "body" (legs located by landmarks) or "legs" (close-up, found in the image)
     legs: dict[str, LegTrack] | None = None  # side -> where the leg was found
+    noise_sd: np.ndarray | None = None  # (T,) each frame's noise in grey levels as measured (`grain`); None: not read
 
     def __post_init__(self) -> None:
         n = len(self.t)
         arrays = [*self.rearfoot_deg.values(), *self.rearfoot_quality.values(), self.pelvic_obliquity_deg,
-                  self.pelvic_quality, *(leg.x for leg in (self.legs or {}).values())]  # fmt: skip
+                  self.pelvic_quality, *(leg.x for leg in (self.legs or {}).values()),
+                  *([self.noise_sd] if self.noise_sd is not None else [])]  # fmt: skip
         if any(len(a) != n for a in arrays):
             raise ValueError("every frontal series must have one value per time")
 
@@ -65,7 +67,8 @@ class FrontalSeries:
         if len(self.t) == 0:
             nan, zero = np.full(len(t), np.nan), np.zeros(len(t))
             legs = {s: LegTrack(nan, nan, nan, zero > 0) for s in self.legs} if self.legs is not None else None
-            return FrontalSeries(t, {s: nan for s in SIDES}, {s: zero for s in SIDES}, nan, zero, self.framing, legs)
+            return FrontalSeries(t, {s: nan for s in SIDES}, {s: zero for s in SIDES}, nan, zero, self.framing, legs,
+                                 nan if self.noise_sd is not None else None)  # fmt: skip
         idx = np.rint(np.interp(t, self.t, np.arange(len(self.t)))).astype(int)
         half = 0.5 * float(np.median(np.diff(self.t))) if len(self.t) > 1 else 0.0
         ok = np.abs(self.t[idx] - t) <= half + 1e-9
@@ -77,4 +80,4 @@ class FrontalSeries:
         return FrontalSeries(t, {s: take(self.rearfoot_deg[s], np.nan) for s in SIDES},
                              {s: take(self.rearfoot_quality[s], 0.0) for s in SIDES},
                              take(self.pelvic_obliquity_deg, np.nan), take(self.pelvic_quality, 0.0), self.framing,
-                             legs)  # fmt: skip
+                             legs, take(self.noise_sd, np.nan) if self.noise_sd is not None else None)  # fmt: skip
