@@ -448,6 +448,7 @@ def test_a_grainy_video_withholds_the_rearfoot_and_says_why(walk):
     m = analyze_track(track, contacts=contacts_of(w), frontal_image=grain(GRAIN_LIMIT_SD + 1.0)).metrics()
     assert m["rearfoot_eversion_deg"] is None
     assert m["missing"]["rearfoot_eversion_deg"].startswith("the video is too grainy to read the heel's edges")
+    assert m["notes"]["grain"] == m["missing"]["rearfoot_eversion_deg"]  # printed by `gait analyze` too
     assert m["pelvic_drop_deg"]["left_stance"] > 8  # the waistband holds (README, "Light the walk well")
     m = analyze_track(track, contacts=contacts_of(w), frontal_image=grain(GRAIN_LIMIT_SD - 1.0)).metrics()
     assert abs(m["rearfoot_eversion_deg"]["right"]["peak"] - truth["rearfoot_eversion_deg"]["right"]["peak"]) < 1.0

@@ -209,6 +209,11 @@ def test_a_still_start_is_read_through_the_frames_the_image_missed():
     standing = still_start(t, gappy)
     assert standing is not None and standing.start == 0.0
     assert standing.end == pytest.approx(2.0 - STANDING_MARGIN_S, abs=0.1)
+    slipped = gappy.copy()
+    slipped[0] = 15.0  # a misread first frame: the phase starts after it, and ends where walking starts
+    standing = still_start(t, slipped)
+    assert standing is not None and standing.start == pytest.approx(t[1])
+    assert standing.end == pytest.approx(2.0 - STANDING_MARGIN_S, abs=0.1)
     mostly_missed = obliquity.copy()
     mostly_missed[(t < 2.0) & (np.arange(len(t)) % 3 > 0)] = np.nan
     assert still_start(t, mostly_missed) is None

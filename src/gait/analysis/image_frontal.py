@@ -91,7 +91,7 @@ def condition(frontal: FrontalSeries, L: Landmarks) -> ImageFrontal:
 def grain_reason(grain_sd: float) -> str:
     """Why the rearfoot of a video `grain_sd` grey levels grainy is withheld."""
     return (f"the video is too grainy to read the heel's edges (noise SD {grain_sd:.1f} grey levels; the rearfoot reads "
-            f"low above {GRAIN_LIMIT_SD:g}): film in brighter light")
+            f"low above {GRAIN_LIMIT_SD:g}), so it is not measured: film in brighter light")
 
 
 def collar_line(f: FrontalSeries, view: str) -> np.ndarray | None:

@@ -490,16 +490,19 @@ def analyze_landmarks(L: Landmarks, ev: events.Events, landmarks: str = "estimat
     if landmarks not in LANDMARK_SOURCES:
         raise ValueError(f"landmarks must be one of {LANDMARK_SOURCES}, not {landmarks!r}")
     measured = set()
-    if image is not None and image.has_rearfoot and L.view == "posterior" and not image.too_grainy:
-        measured.add("rearfoot_eversion_deg")
+    if image is not None and image.has_rearfoot and L.view == "posterior":
+        if image.too_grainy:
+            notes["grain"] = image_frontal.grain_reason(image.grain_sd)
+        else:
+            measured.add("rearfoot_eversion_deg")
     if image_pelvis:
         measured.add("pelvic_drop_deg")
         if pel.leg_length_difference_mm is not None:
             measured.add("leg_length_difference_mm")
     if landmarks == "estimated":
         if image is not None and L.view == "posterior" and "rearfoot_eversion_deg" not in measured:
-            missing.setdefault("rearfoot_eversion_deg", image_frontal.grain_reason(image.grain_sd) if image.too_grainy
-                               else "no heel was seen in the picture to measure" + _feet_clause(L))  # fmt: skip
+            missing.setdefault("rearfoot_eversion_deg", notes.get("grain")
+                               or "no heel was seen in the picture to measure" + _feet_clause(L))  # fmt: skip
         # Knee flexion too: from behind or in front it rests on the world landmarks' depth.
         for name in ("rearfoot_eversion_deg", "foot_progression_deg", "hip_rotation_deg", "knee_flexion_deg"):
             series[name] = {s: nan for s in SIDES}

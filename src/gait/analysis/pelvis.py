@@ -92,18 +92,25 @@ def still_start(t: np.ndarray, obliquity_deg: np.ndarray) -> Standing | None:
     model's hips jitter by tens of pixels and the pelvis's search box misses it in some frames
     while the rest read still (the right-hyperpronation sample with noise of SD 18 grey levels
     added: a third of the standing frames missed, the others within 0.5 deg). At least half the
-    phase's frames must be measured, as for the collar line in `analyse_pelvis`."""
+    phase's frames must be measured, as for the collar line in `analyse_pelvis`. It starts at
+    the first frame within STILL_OBLIQUITY_DEG of the opening median: a slip in the first
+    frame does not end it before it begins."""
     ok = np.flatnonzero(np.isfinite(obliquity_deg))
     if len(ok) < 3:
         return None
     head = np.isfinite(obliquity_deg) & (t <= t[ok[0]] + STANDING_START_S)
     with np.errstate(invalid="ignore"):
-        moved = np.abs(obliquity_deg - np.median(obliquity_deg[head])) > STILL_OBLIQUITY_DEG  # NaN: not moved
-    stop = int(np.argmax(moved)) if moved.any() else len(t)
-    end = float(t[stop - 1]) - STANDING_MARGIN_S
-    if end - t[ok[0]] < STANDING_MIN_S or np.isfinite(obliquity_deg[ok[0] : stop]).mean() < 0.5:
+        off = np.abs(obliquity_deg - np.median(obliquity_deg[head])) > STILL_OBLIQUITY_DEG  # NaN: not off
+    still = np.flatnonzero(np.isfinite(obliquity_deg) & ~off)
+    if not len(still) or t[still[0]] - t[ok[0]] > STANDING_START_S:
         return None
-    return Standing(float(t[ok[0]]), end)
+    start = int(still[0])
+    after = np.flatnonzero(off[start:])
+    stop = start + int(after[0]) if len(after) else len(t)
+    end = float(t[stop - 1]) - STANDING_MARGIN_S
+    if end - t[start] < STANDING_MIN_S or np.isfinite(obliquity_deg[start:stop]).mean() < 0.5:
+        return None
+    return Standing(float(t[start]), end)
 
 
 def _line_angle(L: Landmarks, left: int, right: int) -> np.ndarray:

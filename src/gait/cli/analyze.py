@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 # Notes that change what was measured, shown in the terminal as well as in metrics.json.
-NOTED = ("turn", "labels", "clock", "contacts_clock", "slow_motion")
+NOTED = ("turn", "labels", "clock", "contacts_clock", "slow_motion", "grain")
 
 
 # What each screen rests on: the values its finding reads (`gait.findings.rules`), as dotted
