@@ -121,10 +121,10 @@ def face_view(track: PoseTrack, view: str, frames: slice = slice(None)) -> tuple
     way to a flip and back. A frame whose torso reads the other way by KEEP_WIDTH of its usual
     width is mirrored back. One that reads narrower than that either way is such a blend,
     every left/right pair drawn toward the other's place (the right-hyperpronation sample with
-    noise of SD 3.5 grey levels added: knees and ankles 9-16 px off where 2-7 px elsewhere), or a torso
-    turned edge on, and is dropped, for the gaps to be bridged or left missing. Frames that
-    are not frontal as a whole (a median torso narrower than FRONTAL_RATIO) and other views:
-    unchanged.
+    noise of SD 3.5 grey levels added: knees and ankles 9-16 px off where 2-7 px elsewhere),
+    or a torso turned edge on, and is dropped, for the gaps to be bridged or left missing.
+    Frames that are not frontal as a whole (a median torso narrower than FRONTAL_RATIO) and
+    other views: unchanged.
     """
     if view not in FACING:
         return track, 0, 0

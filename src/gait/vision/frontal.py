@@ -43,8 +43,9 @@ BODY_ROWS = 1080
 # its running median over this long: about a stride, over which a walker's distance from the
 # camera changes little. Frame by frame the pose model's hips jitter, on grainy video by half
 # their distance (the right-hyperpronation sample with noise of SD 3.5 grey levels added,
-# `grain.noise_sd`: 16-20 px in frames where 28-30 px around them), and a box that much too small reads another edge
-# (10-11 deg in still standing frames, which then read as no standing phase).
+# `grain.noise_sd`: 16-20 px in frames where 28-30 px around them), and a box that much too
+# small reads another edge (10-11 deg in still standing frames, which then read as no
+# standing phase).
 HIP_WINDOW_S = 1.0
 KNEE = {"left": lm.LEFT_KNEE, "right": lm.RIGHT_KNEE}
 ANKLE = {"left": lm.LEFT_ANKLE, "right": lm.RIGHT_ANKLE}
