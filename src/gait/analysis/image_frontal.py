@@ -38,8 +38,8 @@ AGREE_DEG = 4.0
 # 6 walks) a median of 0.4-0.9 deg, the worst 1.7-4.2 deg on the faintest heel counters,
 # scattering with the grain's draw; at SD 11-12 the over-pronating foot 2.0-4.8 deg low
 # (1280x720 and the 640x480 sample), at 15-18 5-10 deg low. So above 8 the rearfoot is off
-# by more than 2 deg whatever the draw; below, it may be (a limit by each heel's own contrast
-# would tell those apart).
+# by more than 2 deg whatever the draw; below, it may be, by a shift common to all of one
+# video's strides on the faintest heels (not yet understood).
 GRAIN_LIMIT_SD = 8.0
 
 
