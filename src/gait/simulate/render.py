@@ -112,13 +112,26 @@ def _bounding_sphere(shape: Shape) -> tuple[np.ndarray, float]:
     return shape.centre, float(np.linalg.norm(shape.size) if shape.kind != "ellipsoid" else shape.size.max())
 
 
+_CUBE = np.array([[i, j, k] for i in (-1, 1) for j in (-1, 1) for k in (-1, 1)], float)
+
+
 def _screen_box(shape: Shape, cam: Camera) -> tuple[int, int, int, int] | None:
-    """Pixel box (u0, u1, v0, v1) that holds the shape's projection, or None if off screen."""
+    """Pixel box (u0, u1, v0, v1) that holds the shape's projection, or None if off screen
+    (or reaching behind the camera).
+
+    The box holds the projected corners of cubes (camera-aligned) around the shape: the
+    bounding sphere's, or for a capsule the two end spheres' (the capsule lies in their
+    convex hull, which projects inside the hull of the corners; a limb's sphere box was
+    several times wider than the limb)."""
     c, r = _bounding_sphere(shape)
     pc = cam.to_camera(c)
     if pc[2] - r < 0.05:
         return None
-    corners = pc + r * np.array([[i, j, kk] for i in (-1, 1) for j in (-1, 1) for kk in (-1, 1)])
+    if shape.kind == "capsule":
+        ends = cam.to_camera(np.stack([shape.a, shape.b]))
+        corners = (ends[:, None, :] + shape.radius * _CUBE[None]).reshape(-1, 3)
+    else:
+        corners = pc + r * _CUBE
     cx, cy = cam.principal
     u = cam.focal_px * corners[:, 0] / corners[:, 2] + cx
     v = cam.focal_px * corners[:, 1] / corners[:, 2] + cy
