@@ -125,11 +125,17 @@ def edge_pairs(g: np.ndarray, centre: np.ndarray, widths: tuple[float, float],
     left = np.zeros(rows, int)
     width = np.zeros(rows, int)
     x = np.arange(w)
+    # The strongest edge strictly inside the pair (2 px in from each outline, which the blur
+    # widens): one limb or one counter encloses none, two objects side by side do. run[:, j]
+    # is the maximum of g[:, j : j + k], widened by a column each time the pair is.
+    k = max(lo - 4, 1)
+    run = maximum_filter1d(g, size=k, axis=1, origin=-(k // 2))[:, : w - k + 1]
     for d in range(lo, hi + 1):
+        if d - 4 > k:
+            k += 1
+            run = np.maximum(run[:, :-1], g[:, k - 1 :])
         s = np.minimum(g[:, : w - d], g[:, d:])
-        # The strongest edge strictly inside the pair (2 px in from each outline, which the
-        # blur widens): one limb or one counter encloses none, two objects side by side do.
-        inner = maximum_filter1d(g, size=max(d - 4, 1), axis=1)[:, d // 2 : d // 2 + w - d]
+        inner = run[:, 2 : 2 + w - d] if d >= 4 else g[:, d // 2 : d // 2 + w - d]
         off = (x[: w - d] + d / 2.0)[None, :] - centre[:, None]
         s = s - inner - CENTRE_PENALTY * scale * (off / tolerance) ** 2
         j = np.argmax(s, axis=1)
