@@ -452,3 +452,30 @@ def test_a_grainy_video_withholds_the_rearfoot_and_says_why(walk):
     assert m["pelvic_drop_deg"]["left_stance"] > 8  # the waistband holds (README, "Light the walk well")
     m = analyze_track(track, contacts=contacts_of(w), frontal_image=grain(GRAIN_LIMIT_SD - 1.0)).metrics()
     assert abs(m["rearfoot_eversion_deg"]["right"]["peak"] - truth["rearfoot_eversion_deg"]["right"]["peak"]) < 1.0
+
+
+def test_edge_pairs_scores_every_pair_by_its_definition():
+    """`edge_pairs` keeps a running maximum of the edges inside the pair, widened a column per
+    width: per row it must pick the pair a direct search over every (left, width) picks, the
+    score being the weaker outline minus the strongest edge 2 px or more inside both, minus
+    the off-centre penalty."""
+    from gait.vision.bisect import CENTRE_PENALTY, edge_pairs
+
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        rows, w = int(rng.integers(3, 12)), int(rng.integers(12, 60))
+        g = (rng.random((rows, w)) * 100).astype(np.float32)
+        lo, hi = float(rng.uniform(0, w / 2)), float(rng.uniform(w / 2, w + 5))
+        centre, tol = rng.uniform(0, w, rows), float(rng.uniform(2, 20))
+        left, right, best = edge_pairs(g, centre, (lo, hi), tol)
+        scale = float(np.percentile(g, 95)) + 1e-6
+        for r in range(rows):
+            scores = {}
+            for d in range(max(int(np.floor(lo)), 2), min(int(np.ceil(hi)), w - 1) + 1):
+                for j in range(w - d):
+                    inside = g[r, j + 2 : j + d - 2] if d >= 5 else g[r, j + d // 2 : j + d // 2 + 1]
+                    off = j + d / 2.0 - centre[r]
+                    scores[(j, d)] = (min(g[r, j], g[r, j + d]) - inside.max()
+                                      - CENTRE_PENALTY * scale * (off / tol) ** 2)  # fmt: skip
+            j, d = max(scores, key=lambda k: (scores[k], -k[1]))
+            assert best[r] == pytest.approx(scores[(j, d)], rel=1e-5, abs=1e-3)

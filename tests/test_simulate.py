@@ -284,3 +284,26 @@ def test_cli_writes_a_session_and_reports_errors(tmp_path, capsys):
     assert main(["simulate", "-o", str(out), "--cadence", "300"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("gait: error: cadence")
+
+
+def test_a_capsules_screen_box_holds_every_pixel_it_covers():
+    """`_screen_box` boxes a capsule by its two end spheres: every ray that hits the capsule,
+    cast over the whole frame, lies inside the box, and the box is tighter than the bounding
+    sphere's for a limb."""
+    from gait.simulate.mannequin import capsule
+    from gait.simulate.render import _INTERSECT, Renderer, _screen_box
+
+    walk = simulate_walk(WalkParams(duration_s=1.0, standing_s=0.0), seed=1)
+    renderer = Renderer(walk, walk.camera("posterior", (320, 240), "legs"))
+    cam, rng = renderer.camera, np.random.default_rng(4)
+    centre = cam.position + 0.9 * cam.rotation[2]  # in front of the lens
+    for _ in range(20):
+        a, b = centre + rng.uniform(-0.25, 0.25, 3), centre + rng.uniform(-0.25, 0.25, 3)
+        shape = capsule(a, b, float(rng.uniform(0.01, 0.06)), (0, 0, 0))
+        t, _ = _INTERSECT["capsule"](shape, renderer.rays.reshape(-1, 3), cam.rotation, cam.position)
+        v, u = np.nonzero(np.isfinite(t).reshape(240, 320))
+        box = _screen_box(shape, cam)
+        if box is None:
+            continue
+        u0, u1, v0, v1 = box
+        assert u.size == 0 or (u0 <= u.min() and u.max() < u1 and v0 <= v.min() and v.max() < v1)
