@@ -39,7 +39,8 @@ AGREE_DEG = 4.0
 # scattering with the grain's draw; at SD 11-12 the over-pronating foot 2.0-4.8 deg low
 # (1280x720 and the 640x480 sample), at 15-18 5-10 deg low. So above 8 the rearfoot is off
 # by more than 2 deg whatever the draw; below, it may be, by a shift common to all of one
-# video's strides on the faintest heels (not yet understood).
+# video's strides on the faintest heels (seed 5 at SD 6: around mid-stance the shank's
+# bisection took other outlines or the collar was found on the swing shoe; not mended yet).
 GRAIN_LIMIT_SD = 8.0
 
 
