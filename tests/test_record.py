@@ -211,6 +211,29 @@ def test_a_camera_slower_than_it_says_is_saved_at_the_pace_it_filmed(tmp_path):
     assert shown[-1] == pytest.approx(times[-1], abs=0.1)  # 2.4 s, not 44 frames at 30 fps (1.4 s)
 
 
+def test_frame_times_that_cannot_be_written_keep_the_video_and_say_so(tmp_path, monkeypatch):
+    """An mp4 whose index cannot be retimed (a layout `set_frame_times` refuses): every frame
+    is kept at the camera's stated rate, the journal keeps the real times, and the result
+    says why the video plays at that rate."""
+    import gait.record.devices as devices
+
+    def refuse(path, times):
+        raise ValueError(f"{path}: the mp4's index is not its last box")
+
+    monkeypatch.setattr(devices, "set_frame_times", refuse)
+    times = np.r_[np.arange(15), np.arange(15, 45, 2)] / FPS
+    slow = write_vfr_video(tmp_path / "slow.mp4", [draw_figure(i) for i in range(len(times))], times)
+    out = tmp_path / "session"
+    result = record(RecordOptions(out, video=slow, countdown=0.0, stand=0.0, framing="legs"), HeadlessProgress(io.StringIO()))
+    assert result.frames == len(times)
+    assert result.video_note is not None and "plays at the camera's stated" in result.video_note
+    assert "index is not its last box" in result.video_note
+    with VideoFile(out / sess.VIDEO_FILE) as video:
+        shown = np.array([f.t for f in video])
+    np.testing.assert_allclose(shown, np.arange(len(times)) / video.fps, atol=1e-3)  # all there, nominal rate
+    np.testing.assert_allclose(np.diff(read_journal(out / sess.POSE_JOURNAL_FILE).t), np.diff(times), atol=0.02)
+
+
 def test_a_journal_cut_short_drops_only_its_half_written_row(clip, tmp_path):
     from gait.recording.journal import PoseJournal
 
