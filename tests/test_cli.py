@@ -141,3 +141,12 @@ def test_a_slow_motion_clip_says_so_and_is_measured_at_its_real_pace(tmp_path, c
     m = json.loads((tmp_path / "b.json").read_text())
     assert m["cadence_spm"] == pytest.approx(110.0, rel=0.01) and "slow_motion" not in m["notes"]
     assert_one_line_error(gait("analyze", str(slow), "--slow-motion", "0.5"), "--slow-motion must be 1 or more")
+    from gait.cli.demo import SAMPLE_DATA
+
+    session = SAMPLE_DATA / "right_hyperpronation_pelvic_drop"  # recorded on the walk's own clock
+    for path, what in ((session, "a recorded session"), (session / "insole.csv", "an insole recording")):
+        capsys.readouterr()
+        assert main(["analyze", str(path), "--slow-motion", "4", "-o", str(tmp_path / "no")]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and f"{what} is timed as it happened" in err[0], err
+    assert not (tmp_path / "no").exists()

@@ -96,6 +96,11 @@ def _walk_video(video: Path) -> Path:
     return video
 
 
+def _timed_as_it_happened(path: Path, what: str) -> GaitError:
+    """The refusal of --slow-motion for `what` at `path`, whose clock is the walk's own."""
+    return GaitError(f"{path}: {what} is timed as it happened; --slow-motion is for a video or pose track")
+
+
 def resolve_input(
     path: str | os.PathLike,
     out_dir: str | os.PathLike | None = None,
@@ -128,7 +133,7 @@ def resolve_input(
     extra_insole = insole_csv.read_insole_csv(insole) if insole is not None else None
     session = sess.open_session(path) if path.is_dir() else None
     if slow_motion != 1.0 and session is not None:
-        raise GaitError(f"{path}: a recorded session is timed as it happened; --slow-motion is for a video or pose track")
+        raise _timed_as_it_happened(path, "a recorded session")
     if session is not None and (session.info.get("camera") or {}).get("framing") == "legs":
         framing = "legs"
     closeup = framing == "legs"  # no pose model: a close-up of shins and shoes shows nobody
@@ -158,7 +163,7 @@ def resolve_input(
     elif path.suffix.lower() == ".csv":
         schema = read_commented_csv(path, body=False)[0].get("schema", "")
         if schema == insole_csv.SCHEMA and slow_motion != 1.0:
-            raise GaitError(f"{path}: an insole recording is timed as it happened; --slow-motion is for a video or pose track")
+            raise _timed_as_it_happened(path, "an insole recording")
         if schema == insole_csv.SCHEMA:
             insole = insole_csv.read_insole_csv(path)
         elif schema == ptrack.CSV_SCHEMA:
