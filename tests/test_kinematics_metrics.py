@@ -59,6 +59,25 @@ def test_feet_out_of_the_picture_are_not_measured_and_it_says_so(walk):
         assert "feet were in the picture in 0% of the frames" in m["missing"][key]
 
 
+def test_a_side_with_values_in_too_few_strides_says_so(walk):
+    """The left foot leaves the picture after two strides (as a walk away from the camera reads
+    the heel only in its nearer strides): its rearfoot and knee peaks are null, each with how
+    many strides held a value; the right side, seen throughout, is measured."""
+    track = walk.posetrack("posterior")
+    truth = walk.events()
+    contacts = from_contacts({s: truth[s]["heel_strike"] for s in truth}, {s: truth[s]["toe_off"] for s in truth}, "insole")
+    cut = np.asarray(truth["left"]["heel_strike"])[2]  # after two left strides
+    image = track.image.copy()
+    image[np.ix_(track.t >= cut, [lm.LEFT_ANKLE, lm.LEFT_HEEL, lm.LEFT_FOOT_INDEX], [1])] = 1.5
+    m = analyze_track(replace(track, image=image), contacts=contacts, landmarks="true").metrics()
+    assert m["strides"]["left"] >= 3
+    assert m["rearfoot_eversion_deg"]["left"]["peak"] is None and m["rearfoot_eversion_deg"]["right"]["peak"] is not None
+    assert m["knee_frontal_deg"]["left"] is None and m["knee_frontal_deg"]["right"] is not None
+    for key in ("rearfoot_eversion_deg.left", "knee_frontal_deg.left"):
+        assert m["missing"][key].startswith(f"left: at most 2 of {m['strides']['left']} valid strides held a value"), m["missing"]
+    assert not any(k.endswith(".right") for k in m["missing"])
+
+
 @pytest.mark.parametrize("view", ["left", "right"])
 def test_side_views_give_no_frontal_plane_values_and_say_why(walk, view):
     m = analyze_track(walk.posetrack(view), landmarks="true").metrics()

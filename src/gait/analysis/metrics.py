@@ -135,24 +135,46 @@ class GaitAnalysis:
         carries (95 %, as a standard error should). `window` is "stance" (heel strike to mean
         toe off) or "single" (mean opposite toe off to mean opposite heel strike).
         """
+        c = self._window_curves(series, side, window)
+        if c is None:
+            return None, None
+        mean, sd = cycles.mean_sd(sign * c)
+        # Only where MIN_STRIDES strides have a value: a peak of one stride's few frames is none.
+        n = np.sum(np.isfinite(c), axis=0)
+        sel = np.flatnonzero(n >= MIN_STRIDES)
+        if not len(sel):
+            return None, None
+        k = sel[np.argmax(mean[sel])]
+        return float(mean[k]), {"sd": float(sd[k]), "se": float(sd[k] / np.sqrt(n[k])), "n": int(n[k])}
+
+    def _window_curves(self, series: np.ndarray, side: str, window: str) -> np.ndarray | None:
+        """The valid strides' time-normalised curves of `series` (strides, phases) within a
+        phase window of the cycle (see `_curve_peak`); None with fewer than MIN_STRIDES strides."""
         strides = cycles.valid_strides(self.strides, side)
         if len(strides) < MIN_STRIDES:
-            return None, None
-        c = sign * cycles.cycle_curves(self.landmarks.t, series, strides)
-        mean, sd = cycles.mean_sd(c)
+            return None
+        c = cycles.cycle_curves(self.landmarks.t, series, strides)
         u = np.linspace(0.0, 1.0, c.shape[1])
         if window == "stance":
             a, b = 0.0, float(np.mean([s.stance_fraction for s in strides]))
         else:
             a = float(np.mean([(s.opposite_toe_off - s.start) / s.duration for s in strides]))
             b = float(np.mean([(s.opposite_heel_strike - s.start) / s.duration for s in strides]))
-        # Only where MIN_STRIDES strides have a value: a peak of one stride's few frames is none.
-        n = np.sum(np.isfinite(c), axis=0)
-        sel = np.flatnonzero((u >= a) & (u <= b) & (n >= MIN_STRIDES))
-        if not len(sel):
-            return None, None
-        k = sel[np.argmax(mean[sel])]
-        return float(mean[k]), {"sd": float(sd[k]), "se": float(sd[k] / np.sqrt(n[k])), "n": int(n[k])}
+        return c[:, (u >= a) & (u <= b)]
+
+    def _too_few_values(self, series: np.ndarray, side: str, window: str) -> str | None:
+        """Why `_curve_peak` found no peak for a side with enough valid strides: too few of
+        them held a value at one phase (a walk away reads the heel only in its nearer strides);
+        None when it had too few strides or found a peak."""
+        c = self._window_curves(series, side, window)
+        if c is None:
+            return None
+        held = int(np.sum(np.isfinite(c), axis=0).max(initial=0))
+        if held >= MIN_STRIDES:
+            return None
+        if held == 0:
+            return f"{side}: none of {len(c)} valid strides held a value"
+        return f"{side}: at most {held} of {len(c)} valid strides held a value at one point of the cycle ({MIN_STRIDES} needed)"
 
     def metrics(self) -> dict:
         """The `gait.metrics/1` dict (pressure None and findings [] for the caller to fill)."""
@@ -174,6 +196,16 @@ class GaitAnalysis:
             knee_peaks = {s: self._curve_peak(self.series["knee_frontal_deg"][s], s, "stance") for s in SIDES}
             knee = {s: v[0] for s, v in knee_peaks.items()}
         hip = self._per_side("hip_rotation") if "hip_rotation_deg" not in missing else None
+        # A side with enough strides but too few holding a value at one phase says so.
+        curves = {"rearfoot_eversion_deg": (rf, "stance"), "knee_frontal_deg": (self.series["knee_frontal_deg"], "stance"),
+                  "pelvic_drop_deg": (dict.fromkeys(SIDES, self.pelvis.obliquity_deg), "single")}  # fmt: skip
+        for key, (series, window) in curves.items():
+            if key in missing:
+                continue
+            why = {s: w for s in SIDES if (w := self._too_few_values(series[s], s, window))}
+            if why:
+                at = key if len(why) == 2 else f"{key}.{next(iter(why))}"
+                missing[at] = "; ".join(why.values()) + _feet_clause(self.landmarks)
         for key, val in (("rearfoot_eversion_deg", rearfoot), ("pelvic_drop_deg", drop), ("foot_progression_deg", fpa),
                          ("knee_frontal_deg", knee), ("hip_rotation_deg", hip)):  # fmt: skip
             if key in missing:
