@@ -11,6 +11,7 @@ import pytest
 from gait import landmarks as lm
 from gait.analysis.events import from_contacts
 from gait.analysis.metrics import NEEDS_TRUE_LANDMARKS, SCHEMA, analyze_track
+from gait.findings.lookup import lookup, missing_reason
 from gait.recording.posetrack import PoseTrack
 from gait.simulate import WalkParams, simulate_walk
 
@@ -76,6 +77,23 @@ def test_a_side_with_values_in_too_few_strides_says_so(walk):
     for key in ("rearfoot_eversion_deg.left", "knee_frontal_deg.left"):
         assert m["missing"][key].startswith(f"left: at most 2 of {m['strides']['left']} valid strides held a value"), m["missing"]
     assert not any(k.endswith(".right") for k in m["missing"])
+    assert missing_reason(m, "rearfoot_eversion_deg.left.peak") == m["missing"]["rearfoot_eversion_deg.left"]  # the report's
+
+
+def test_one_side_with_too_few_strides_says_so_where_its_values_are(walk):
+    """Two right strides only (two right heel strikes unrecorded, so the strides over them are
+    too long): each right value is null, and its reason sits at the value's own path (pelvic
+    drop goes by stance leg), where the report looks it up."""
+    track = walk.posetrack("posterior")
+    truth = walk.events()
+    heel = {s: np.asarray(truth[s]["heel_strike"]) for s in truth}
+    heel["right"] = np.delete(heel["right"], [2, 4])
+    m = analyze_track(track, contacts=from_contacts(heel, {s: truth[s]["toe_off"] for s in truth}, "insole"),
+                      landmarks="true").metrics()  # fmt: skip
+    assert m["strides"]["right"] == 2 and m["strides"]["left"] >= 3
+    for path in ("pelvic_drop_deg.right_stance", "rearfoot_eversion_deg.right.peak", "knee_frontal_deg.right"):
+        assert lookup(m, path) is None and missing_reason(m, path) == "fewer than 3 valid strides (right 2)", path
+    assert m["pelvic_drop_deg"]["left_stance"] is not None
 
 
 @pytest.mark.parametrize("view", ["left", "right"])

@@ -80,6 +80,11 @@ def _feet_clause(L: Landmarks) -> str:
             "body, feet included)")  # fmt: skip
 
 
+def _side_key(key: str, side: str) -> str:
+    """The path of one side's value of `key` in the metrics (pelvic drop goes by stance leg)."""
+    return f"{key}.{side}_stance" if key == "pelvic_drop_deg" else f"{key}.{side}"
+
+
 def _mean(v: list[float]) -> float | None:
     a = np.asarray(v, dtype=np.float64)
     a = a[np.isfinite(a)]
@@ -204,7 +209,7 @@ class GaitAnalysis:
                 continue
             why = {s: w for s in SIDES if (w := self._too_few_values(series[s], s, window))}
             if why:
-                at = key if len(why) == 2 else f"{key}.{next(iter(why))}"
+                at = key if len(why) == 2 else _side_key(key, next(iter(why)))
                 missing[at] = "; ".join(why.values()) + _feet_clause(self.landmarks)
         for key, val in (("rearfoot_eversion_deg", rearfoot), ("pelvic_drop_deg", drop), ("foot_progression_deg", fpa),
                          ("knee_frontal_deg", knee), ("hip_rotation_deg", hip)):  # fmt: skip
@@ -212,7 +217,7 @@ class GaitAnalysis:
                 continue
             few = [s for s in SIDES if t.strides[s] < MIN_STRIDES]
             if few:
-                missing[key + (".left" if few == ["left"] else ".right" if few == ["right"] else "")] = (
+                missing[key if len(few) == 2 else _side_key(key, few[0])] = (
                     f"fewer than {MIN_STRIDES} valid strides ({', '.join(f'{s} {t.strides[s]}' for s in few)})")
         for key, val in (("cadence_spm", t.cadence_spm), ("stride_time_s", t.stride_time_s["left"]),
                          ("stance_fraction", t.stance_fraction["left"])):  # fmt: skip
