@@ -80,6 +80,21 @@ def test_a_side_with_values_in_too_few_strides_says_so(walk):
     assert missing_reason(m, "rearfoot_eversion_deg.left.peak") == m["missing"]["rearfoot_eversion_deg.left"]  # the report's
 
 
+def test_a_landmark_out_of_the_picture_does_not_steer_the_swap_repair(walk):
+    """The left heel alone leaves the picture half way (the pose model's guess far below it):
+    it counts as missing from there, and the left/right repair does not exchange the legs to
+    follow the guess (it had exchanged them in every frame after, the right heel read as left)."""
+    track = walk.posetrack("posterior")
+    cut = track.t[len(track) // 2]
+    image = track.image.copy()
+    image[track.t >= cut, lm.LEFT_HEEL, 1] = 1.5
+    L = analyze_track(replace(track, image=image), landmarks="true").landmarks
+    after = L.t >= cut + 0.1
+    assert L.swaps_repaired == 0
+    assert np.isnan(L.world[after, lm.LEFT_HEEL]).all() and np.isfinite(L.world[after, lm.RIGHT_HEEL]).all()
+    assert np.isfinite(L.world[after, lm.LEFT_ANKLE]).all()
+
+
 def test_one_side_with_too_few_strides_says_so_where_its_values_are(walk):
     """Two right strides only (two right heel strikes unrecorded, so the strides over them are
     too long): each right value is null, and its reason sits at the value's own path (pelvic

@@ -6,7 +6,7 @@ conditioned signals and the same frames marked missing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -61,6 +61,14 @@ def prepare(track: PoseTrack, repair: bool = True, cutoff_hz: float = signals.CU
     """Condition `track`: undo transient left/right swaps (the pose stage's Viterbi repair),
     resample onto a regular clock if its frames came unsteadily (`signals.regular_clock`),
     bridge gaps up to `signals.MAX_GAP_S`, then low-pass every coordinate at `cutoff_hz`."""
+    # The pose model places landmarks outside the picture too (a person half out of frame):
+    # guessed, not seen, so they count as missing, and do not steer the swap repair (a guess
+    # far off would have the legs' labels exchanged to follow it).
+    outside = np.any((track.image[:, :, :2] < 0) | (track.image[:, :, :2] > 1), axis=-1)
+    feet = ~outside[:, lm.LEG_ENDS].any(axis=1)[track.detected]
+    track = replace(track, image=np.where(outside[..., None], np.nan, track.image),
+                    world=np.where(outside[..., None], np.nan, track.world),
+                    visibility=np.where(outside, 0.0, track.visibility).astype(track.visibility.dtype))  # fmt: skip
     swaps = 0
     if repair and len(track) >= 3 and track.detected.sum() >= 3:
         from gait.pose.identity import repair_swaps
@@ -68,13 +76,9 @@ def prepare(track: PoseTrack, repair: bool = True, cutoff_hz: float = signals.CU
         track, counts = repair_swaps(track)
         swaps = int(sum(counts.values()))
     w = float(track.size[0])
-    # The pose model places landmarks outside the picture too (a person half out of frame):
-    # guessed, not seen, so they count as missing.
-    outside = np.any((track.image[:, :, :2] < 0) | (track.image[:, :, :2] > 1), axis=-1)
-    img3 = np.where(outside[..., None], np.nan, track.image.astype(np.float64) * np.array([w, float(track.size[1]), w]))
-    world = np.where(outside[..., None], np.nan, track.world.astype(np.float64))
-    vis = np.where(outside, 0.0, track.visibility.astype(np.float64))
-    feet = ~outside[:, lm.LEG_ENDS].any(axis=1)[track.detected]
+    img3 = track.image.astype(np.float64) * np.array([w, float(track.size[1]), w])
+    world = track.world.astype(np.float64)
+    vis = track.visibility.astype(np.float64)
     t = signals.regular_clock(track.t)
     if t is not track.t:
         img3, world = signals.resample(img3, track.t, t), signals.resample(world, track.t, t)
