@@ -58,9 +58,10 @@ class Landmarks:
 
 
 def prepare(track: PoseTrack, repair: bool = True, cutoff_hz: float = signals.CUTOFF_HZ) -> Landmarks:
-    """Condition `track`: undo transient left/right swaps (the pose stage's Viterbi repair),
-    resample onto a regular clock if its frames came unsteadily (`signals.regular_clock`),
-    bridge gaps up to `signals.MAX_GAP_S`, then low-pass every coordinate at `cutoff_hz`."""
+    """Condition `track`: drop landmarks placed outside the picture, undo transient left/right
+    swaps (the pose stage's Viterbi repair), resample onto a regular clock if its frames came
+    unsteadily (`signals.regular_clock`), bridge gaps up to `signals.MAX_GAP_S`, then low-pass
+    every coordinate at `cutoff_hz`."""
     # The pose model places landmarks outside the picture too (a person half out of frame):
     # guessed, not seen, so they count as missing, and do not steer the swap repair (a guess
     # far off would have the legs' labels exchanged to follow it).
