@@ -25,9 +25,10 @@ import serial
 from gait.capture.calibration import Calibration, save_calibration
 from gait.capture.insole_sim import InsoleSimulator
 from conftest import draw_figure, write_vfr_video
-from gait.capture.video import PacedVideo, VideoFile
+from gait.capture.clock import SessionClock
+from gait.capture.video import FrameSource, PacedVideo, VideoFile
 from gait.cli import main
-from gait.record.devices import POSE_BACKLOG_S
+from gait.record.devices import POSE_BACKLOG_S, CameraSide
 from gait.record.recorder import record
 from gait.record.state import RecordOptions
 from gait.record.ui import HeadlessProgress
@@ -209,6 +210,42 @@ def test_a_camera_slower_than_it_says_is_saved_at_the_pace_it_filmed(tmp_path):
         shown = np.array([f.t for f in video])
     np.testing.assert_allclose(shown, journal.t - journal.t[0], atol=1e-3)
     assert shown[-1] == pytest.approx(times[-1], abs=0.1)  # 2.4 s, not 44 frames at 30 fps (1.4 s)
+
+
+class HeldUp(FrameSource):
+    """The clip as a camera (`PacedVideo`) whose reader is held up for `stall_s` before frame
+    30, as a busy machine holds up the capture thread, and which never delivers `dropped`."""
+
+    def __init__(self, path: Path, stall_s: float = 0.0, dropped: tuple[int, ...] = ()) -> None:
+        self._video, self.stall_s, self.dropped = PacedVideo(path, t0=0.0), stall_s, dropped
+        self.size, self.fps, self.frame_count, self.name = self._video.size, self._video.fps, None, "held up"
+
+    def __iter__(self):
+        for frame in self._video:
+            if frame.index == 29:
+                time.sleep(self.stall_s)
+            if frame.index not in self.dropped:
+                yield frame
+            if frame.index == 60:
+                return
+
+    def close(self) -> None:
+        self._video.close()
+
+
+@pytest.mark.parametrize("stall_s, dropped, lost", [(0.2, (), 0), (0.0, (40, 41, 42), 3)])
+def test_lost_frames_are_the_cameras_not_a_held_up_reader(clip, tmp_path, stall_s, dropped, lost):
+    """A frame that arrives late is not lost; one the camera never delivers is."""
+    clock = SessionClock()
+    clock.start(time.monotonic())
+    with HeldUp(clip / sess.VIDEO_FILE, stall_s, dropped) as source:
+        camera = CameraSide(source, None, tmp_path, "posterior", clock)
+        camera.start()
+        while not camera.ended:
+            time.sleep(0.05)
+        camera.stop()
+    assert camera.error is None and camera.frames == 61 - len(dropped)
+    assert camera.lost == lost
 
 
 def test_frame_times_that_cannot_be_written_keep_the_video_and_say_so(tmp_path, monkeypatch):

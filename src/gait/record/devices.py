@@ -36,7 +36,10 @@ VIEW_WINDOW_S = 3.0  # the preview's view is detected from the last few seconds 
 class CameraSide:
     """The camera path: a capture thread writes every recorded frame to the video and queues
     it; a pose thread runs the model on the queue in order and journals each frame (without a
-    model, a lower-leg close-up, each frame is journaled with nobody in it: the clock)."""
+    model, a lower-leg close-up, each frame is journaled with nobody in it: the clock).
+    Lost frames are counted from gaps in the camera's own timestamps where it gives them (a
+    capture thread held up by the machine delays frames without losing any), else from gaps
+    in their arrival."""
 
     def __init__(self, source: FrameSource, model: PoseModel | None, folder: Path, view: str | None,
                  clock: SessionClock) -> None:  # fmt: skip
@@ -68,7 +71,7 @@ class CameraSide:
             thread.start()
 
     def _capture(self) -> None:
-        last_t = None
+        last = None  # the previous recorded frame's (host, device) times
         try:
             for frame in self.source:  # stamped in raw monotonic seconds (the source's t0 is 0)
                 if self._stop.is_set():
@@ -81,9 +84,11 @@ class CameraSide:
                 self._writer.write(frame.image)
                 self.times.append(t)
                 self.frames += 1
-                if last_t is not None:
-                    self.lost += max(int(round((t - last_t) * self.source.fps)) - 1, 0)
-                last_t = t
+                if last is not None:  # gaps on the camera's own clock: our thread held up is no loss
+                    both = frame.device_t is not None and last[1] is not None
+                    gap = frame.device_t - last[1] if both else t - last[0]
+                    self.lost += max(int(round(gap * self.source.fps)) - 1, 0)
+                last = (t, frame.device_t)
                 if frame.device_t is not None:
                     self.offsets.add(frame.t, frame.device_t)
                 if self._queue.qsize() < self._max_backlog:
