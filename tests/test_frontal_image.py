@@ -18,10 +18,11 @@ import pytest
 
 from conftest import write_video
 from gait import landmarks as lm
-from gait.analysis.metrics import analyze_track
+from gait.analysis.metrics import GaitAnalysis, analyze_track
 from gait.capture.video import VideoFile
 from gait.findings import evaluate
 from gait.findings.norms import RELIABILITY
+from gait.pipeline import Inputs, Results, report_data
 from gait.simulate import SideParams, WalkParams, render_frames, simulate_walk
 from gait.simulate.mannequin import Outfit, figure
 from gait.simulate.render import Scene
@@ -310,6 +311,52 @@ def test_image_series_lift_the_landmark_gate_for_what_they_measure(walk):
     # Frames below the quality gate count as unmeasured: nothing to report then.
     poor = analyze_track(track, contacts=contacts_of(w), frontal_image=truth_series(w, truth, quality=0.2)).metrics()
     assert poor["rearfoot_eversion_deg"] is None and poor["pelvic_drop_deg"] is None
+
+
+def without_strides(w, truth: dict, shuffle: bool = False) -> GaitAnalysis:
+    """The metrics of the walk from behind with its feet out of the picture and no insole (as
+    a walk away from the camera has no heel strikes in the video alone: no strides), the pelvis
+    read in the image with 0.3 deg of noise; with `shuffle` its frames shuffled after standing."""
+    track = w.posetrack("posterior", SIZE, noise_px=1.0)
+    image = track.image.copy()
+    image[:, :, 1] += 0.3  # the camera tilted up: the feet leave the bottom of the picture
+    series = truth_series(w, truth)
+    rng = np.random.default_rng(5)
+    obliquity = series.pelvic_obliquity_deg + rng.normal(0.0, 0.3, len(series.t))
+    if shuffle:
+        walking = np.flatnonzero(series.t > w.params.standing_s)
+        obliquity[walking] = obliquity[rng.permutation(walking)]
+    series = replace(series, pelvic_obliquity_deg=obliquity)
+    return analyze_track(replace(track, image=image), frontal_image=series)
+
+
+def test_a_walk_without_strides_reads_the_pelvic_drop_from_its_rhythm(walk):
+    """No strides, but the pelvis's tilt repeats every stride and each stride's swing-side drop
+    is read from it: within 1 deg of the walker's, the planted drop flagged, the note says how."""
+    w, truth, _ = walk
+    a = without_strides(w, truth)
+    m = a.metrics()
+    assert max(m["strides"].values()) < 3 and m["cadence_spm"] is None
+    for key in ("left_stance", "right_stance"):
+        assert m["pelvic_drop_deg"][key] == pytest.approx(truth["pelvic_drop_deg"][key], abs=1.0)
+        assert m["uncertainties"]["pelvic_drop_deg"][key]["n"] >= 3
+    assert "pelvic_drop_deg" not in m["missing"] and "pelvis's own rhythm" in m["notes"]["pelvic_drop_deg"]
+    assert {(f["code"], f["side"]) for f in evaluate(m) if f["code"] == "pelvic_drop"} == {("pelvic_drop", "left")}
+    # The report plots each stride's drop at its time.
+    drops = report_data(Inputs(Path("walk.mp4"), Path("out"), None, None, None), Results(m, a), "walk").pelvic_drop
+    assert drops is not None and drops.at == "the drop"
+    for side in ("left", "right"):
+        assert np.median(drops.values[side][1]) == pytest.approx(m["pelvic_drop_deg"][f"{side}_stance"], abs=1e-3)
+
+
+def test_a_pelvis_without_a_rhythm_gives_no_drop_and_says_why(walk):
+    """The same with the pelvis's frames shuffled: its tilt does not repeat stride after stride,
+    so no drop is read, and the reason says so."""
+    w, truth, _ = walk
+    m = without_strides(w, truth, shuffle=True).metrics()
+    assert not any((m["pelvic_drop_deg"] or {}).values())
+    assert m["missing"]["pelvic_drop_deg"].startswith("fewer than 3 valid strides (left 0, right 0), and the pelvis's "
+                                                      "tilt did not repeat stride after stride"), m["missing"]  # fmt: skip
 
 
 def test_image_angles_are_weighed_above_landmark_angles_and_agree_with_the_insole(walk):

@@ -97,6 +97,15 @@ def _sd(v: list[float]) -> float | None:
     return float(np.std(a, ddof=1)) if len(a) >= MIN_STRIDES else None
 
 
+def _median_and_spread(v: np.ndarray) -> tuple[float, dict]:
+    """The median of per-stride values, their SD, and the median's standard error (1.2533
+    SD / sqrt(n) for normal values). The median, because without events nothing marks the
+    first stride out of standing (it dropped 1.7 deg where the walk's others dropped 10 on a
+    rendered walk away) or a partial one at the end, as the stride checks do."""
+    sd = float(np.std(v, ddof=1))
+    return float(np.median(v)), {"sd": sd, "se": 1.2533 * sd / np.sqrt(len(v)), "n": len(v)}
+
+
 @dataclass
 class GaitAnalysis:
     """Everything measured on one track; see the module docstring for the accessors."""
@@ -190,10 +199,14 @@ class GaitAnalysis:
         ev = {s: {"peak": peaks[s][0], "mean_stance": self._side_mean("rearfoot_mean", s)} for s in SIDES}
         rearfoot = ev if "rearfoot_eversion_deg" not in missing else None
         drop = drop_peaks = None
+        rhythm = self.pelvis.rhythm
         if "pelvic_drop_deg" not in missing:
             obl = self.pelvis.obliquity_deg
-            drop_peaks = {"left_stance": self._curve_peak(obl, "left", "single"),
-                          "right_stance": self._curve_peak(obl, "right", "single", sign=-1.0)}  # fmt: skip
+            if rhythm is not None and rhythm.why is None:  # no strides: each stride's drop from the pelvis's rhythm
+                drop_peaks = {k: _median_and_spread(v) for k, v in rhythm.drops.items()}
+            else:
+                drop_peaks = {"left_stance": self._curve_peak(obl, "left", "single"),
+                              "right_stance": self._curve_peak(obl, "right", "single", sign=-1.0)}  # fmt: skip
             drop = {k: v[0] for k, v in drop_peaks.items()}
         fpa = self._per_side("foot_progression") if "foot_progression_deg" not in missing else None
         knee = knee_peaks = None
@@ -216,7 +229,12 @@ class GaitAnalysis:
             if key in missing:
                 continue
             few = [s for s in SIDES if t.strides[s] < MIN_STRIDES]
-            if few:
+            if key == "pelvic_drop_deg" and rhythm is not None:
+                if rhythm.why is None:
+                    continue
+                missing[key] = (f"fewer than {MIN_STRIDES} valid strides ({', '.join(f'{s} {t.strides[s]}' for s in SIDES)}), "
+                                f"and {rhythm.why}")  # fmt: skip
+            elif few:
                 missing[key if len(few) == 2 else _side_key(key, few[0])] = (
                     f"fewer than {MIN_STRIDES} valid strides ({', '.join(f'{s} {t.strides[s]}' for s in few)})")
         for key, val in (("cadence_spm", t.cadence_spm), ("stride_time_s", t.stride_time_s["left"]),
@@ -263,8 +281,7 @@ class GaitAnalysis:
             "frontal_sources": self.sources or None,
             "missing": missing,
             "notes": {**self.notes, **({"events": "; ".join(self.events.notes)} if self.events.notes else {}),
-                      **({"pelvic_drop_deg": "no standing phase: drop measured against the ankle line, so a static "
-                          "pelvic tilt counts as drop"} if self.pelvis.reference == "ankle_line" else {})},
+                      **self._pelvis_notes(drop is not None)},
         }  # fmt: skip
         out = _clean(out)
         # Whatever has no value says why, if nothing above did.
@@ -272,6 +289,19 @@ class GaitAnalysis:
             if _empty(out[key]) and not any(k == key or k.startswith(key + ".") for k in out["missing"]):
                 out["missing"][key] = "no valid stride held the values it needs" + _feet_clause(self.landmarks)
         return out
+
+    def _pelvis_notes(self, measured: bool) -> dict[str, str]:
+        """How the pelvic drop was read, where that is not the usual way."""
+        notes = []
+        if self.pelvis.reference == "ankle_line":
+            notes.append("no standing phase: drop measured against the ankle line, so a static pelvic tilt counts as drop")
+        rhythm = self.pelvis.rhythm
+        if measured and rhythm is not None and rhythm.why is None:
+            n = {k: len(v) for k, v in rhythm.drops.items()}
+            notes.append(f"no strides from this video: each stride's drop read from the pelvis's own rhythm (its tilt "
+                         f"repeats every {rhythm.stride_s:.2f} s; {n['left_stance']} strides standing on the left leg, "
+                         f"{n['right_stance']} on the right), the swing-side hip's lowest point in each")  # fmt: skip
+        return {"pelvic_drop_deg": "; ".join(notes)} if notes else {}
 
     def _uncertainty(self, key: str, side: str, part: str) -> dict | None:
         """Stride-to-stride SD, standard error of the mean and the landmarks' visibility."""

@@ -98,7 +98,7 @@ def pelvic_drop_figure(per_stride: PerStride) -> Figure:
         t, v = per_stride.values[side]
         ax.plot(t, v, "o-", color=SIDE_COLOURS[side], lw=1.2, ms=5, label=f"standing on {side} leg")
     ax.set_title("Pelvic drop per stride (how far the swing-side hip drops)")
-    ax.set_xlabel("time of heel strike (s)")
+    ax.set_xlabel(f"time of {per_stride.at} (s)")
     ax.set_ylabel(f"drop ({per_stride.unit})")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig

@@ -113,7 +113,8 @@ def load_curves(path: str | os.PathLike) -> CycleCurves:
 
 @dataclass(frozen=True)
 class PerStride:
-    """One value per stride and side: side -> (heel-strike times in s, values).
+    """One value per stride and side: side -> (times in s, values); `at` says what the times
+    mark (each stride's heel strike, or, read without strides, the drop itself).
 
     For pelvic drop the side is the stance side (the other hip drops), as in the metrics.
     """
@@ -121,6 +122,7 @@ class PerStride:
     values: Mapping[str, tuple[Sequence[float], Sequence[float]]]
     name: str = "pelvic_drop_deg"
     unit: str = "°"
+    at: str = "heel strike"
 
     def __post_init__(self) -> None:
         clean = {}
