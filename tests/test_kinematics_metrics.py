@@ -269,3 +269,20 @@ def test_a_still_start_is_read_through_the_frames_the_image_missed():
     mostly_missed = obliquity.copy()
     mostly_missed[(t < 2.0) & (np.arange(len(t)) % 3 > 0)] = np.nan
     assert still_start(t, mostly_missed) is None
+
+
+def test_the_pelvis_rhythm_is_a_walking_stride_not_a_slow_motion_or_a_drift():
+    """`rhythm_drops` on the walker's own obliquity: each stride's drop as the walker's, its
+    period the stride; played 4x slower (a slow-motion clip) the tilt repeats every 4.4 s, no
+    walking stride, and a steady drift never repeats: neither gives a drop."""
+    from gait.analysis.pelvis import rhythm_drops
+
+    w = simulate_walk(WalkParams(duration_s=12.0, cadence_spm=110.0).with_side("right", pelvic_drop_deg=8.0), seed=1)
+    truth = w.truth("posterior")
+    t, obliquity = np.asarray(truth["frames"]["t"]), np.asarray(truth["frames"]["pelvic_obliquity_deg"])
+    r = rhythm_drops(t, obliquity, w.params.standing_s)
+    assert r.why is None and r.stride_s == pytest.approx(120.0 / 110.0, abs=1 / 30)
+    for key in ("left_stance", "right_stance"):
+        assert len(r.drops[key]) >= 8 and np.median(r.drops[key]) == pytest.approx(truth["pelvic_drop_deg"][key], abs=0.3)
+    assert "did not repeat within a walking stride's time" in rhythm_drops(4 * t, obliquity, 4 * w.params.standing_s).why
+    assert "did not repeat" in rhythm_drops(t, np.linspace(0.0, 5.0, len(t)), w.params.standing_s).why

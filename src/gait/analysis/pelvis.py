@@ -176,7 +176,8 @@ def rhythm_drops(t: np.ndarray, rel: np.ndarray, start: float) -> RhythmDrops:
     The swing side's hip is lowest in the opposite leg's single stance (Perry & Burnfield
     2010), so the series' highest point in each stride is the left stance's drop and its
     lowest the right stance's. The stride is the lag, within walking's stride times
-    (`cycles.STRIDE_S`), at which the series repeats best (RHYTHM_MIN at least). A peak counts
+    (`cycles.STRIDE_S`), at which the series repeats best (the autocorrelation's highest local
+    maximum, RHYTHM_MIN at least). A peak counts
     when the same side's peak before it came one stride earlier (within `cycles.MAX_DEVIATION`,
     as strides are checked): the first, and those around a pause, a turn or a gap, do not.
     Gaps are bridged for the search only; peaks fall on measured frames."""
@@ -189,14 +190,21 @@ def rhythm_drops(t: np.ndarray, rel: np.ndarray, start: float) -> RhythmDrops:
     x = np.interp(frames, seen, rel[seen])
     z = x - x.mean()
     energy = float(z @ z)
-    lags = np.arange(max(int(STRIDE_S[0] * fs), 1), min(int(STRIDE_S[1] * fs), len(z) - 1) + 1)
+    lags = np.arange(max(int(STRIDE_S[0] * fs), 1), min(int(STRIDE_S[1] * fs), len(z) - 2) + 1)
     if energy <= 0 or not len(lags):
         return RhythmDrops(None, empty, empty, "the pelvis was not seen walking for a whole stride")
-    ac = correlate(z, z, mode="full")[len(z) - 1 :][lags] / energy
-    lag = int(lags[np.argmax(ac)])
-    if ac.max() < RHYTHM_MIN:
+    ac = correlate(z, z, mode="full")[len(z) - 1 :] / energy
+    # A repeat is a local maximum of the autocorrelation: a slow drift's is highest at the
+    # shortest lag without repeating at all.
+    tops = lags[(ac[lags] >= ac[lags - 1]) & (ac[lags] > ac[lags + 1])]
+    if not len(tops):
+        return RhythmDrops(None, empty, empty, f"the pelvis's tilt did not repeat within a walking stride's time "
+                           f"({STRIDE_S[0]:g}-{STRIDE_S[1]:g} s)")  # fmt: skip
+    best = float(ac[tops].max())
+    if best < RHYTHM_MIN:
         return RhythmDrops(None, empty, empty, f"the pelvis's tilt did not repeat stride after stride "
-                           f"(at best {ac.max():.2f} of it a stride later, {RHYTHM_MIN:g} needed)")  # fmt: skip
+                           f"(at best {best:.2f} of it a stride later, {RHYTHM_MIN:g} needed)")  # fmt: skip
+    lag = int(tops[np.argmax(ac[tops])])
     times, drops = {}, {}
     for side, sign in (("left_stance", 1.0), ("right_stance", -1.0)):
         peaks, _ = find_peaks(sign * x, distance=max(int((1 - MAX_DEVIATION) * lag), 1))
