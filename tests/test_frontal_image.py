@@ -332,11 +332,13 @@ def without_strides(w, truth: dict, shuffle: bool = False) -> GaitAnalysis:
 
 def test_a_walk_without_strides_reads_the_pelvic_drop_from_its_rhythm(walk):
     """No strides, but the pelvis's tilt repeats every stride and each stride's swing-side drop
-    is read from it: within 1 deg of the walker's, the planted drop flagged, the note says how."""
+    is read from it: within 1 deg of the walker's, the planted drop flagged, the notes say how;
+    the cadence too, from the stride the tilt repeats at."""
     w, truth, _ = walk
     a = without_strides(w, truth)
     m = a.metrics()
-    assert max(m["strides"].values()) < 3 and m["cadence_spm"] is None
+    assert max(m["strides"].values()) < 3 and not any(m["stride_time_s"].values())
+    assert m["cadence_spm"] == pytest.approx(truth["cadence_spm"], abs=1.5) and "pelvis's rhythm" in m["notes"]["cadence_spm"]
     for key in ("left_stance", "right_stance"):
         assert m["pelvic_drop_deg"][key] == pytest.approx(truth["pelvic_drop_deg"][key], abs=1.0)
         assert m["uncertainties"]["pelvic_drop_deg"][key]["n"] >= 3
@@ -354,7 +356,7 @@ def test_a_pelvis_without_a_rhythm_gives_no_drop_and_says_why(walk):
     so no drop is read, and the reason says so."""
     w, truth, _ = walk
     m = without_strides(w, truth, shuffle=True).metrics()
-    assert not any((m["pelvic_drop_deg"] or {}).values())
+    assert not any((m["pelvic_drop_deg"] or {}).values()) and m["cadence_spm"] is None
     assert m["missing"]["pelvic_drop_deg"].startswith("fewer than 3 valid strides (left 0, right 0), and the pelvis's "
                                                       "tilt did not repeat stride after stride"), m["missing"]  # fmt: skip
 

@@ -281,7 +281,7 @@ def test_the_pelvis_rhythm_is_a_walking_stride_not_a_slow_motion_or_a_drift():
     truth = w.truth("posterior")
     t, obliquity = np.asarray(truth["frames"]["t"]), np.asarray(truth["frames"]["pelvic_obliquity_deg"])
     r = rhythm_drops(t, obliquity, w.params.standing_s)
-    assert r.why is None and r.stride_s == pytest.approx(120.0 / 110.0, abs=1 / 30)
+    assert r.why is None and r.stride_s == pytest.approx(120.0 / 110.0, abs=0.01)
     for key in ("left_stance", "right_stance"):
         assert len(r.drops[key]) >= 8 and np.median(r.drops[key]) == pytest.approx(truth["pelvic_drop_deg"][key], abs=0.3)
     assert "did not repeat within a walking stride's time" in rhythm_drops(4 * t, obliquity, 4 * w.params.standing_s).why

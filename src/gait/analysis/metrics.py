@@ -200,9 +200,11 @@ class GaitAnalysis:
         rearfoot = ev if "rearfoot_eversion_deg" not in missing else None
         drop = drop_peaks = None
         rhythm = self.pelvis.rhythm
+        # No strides: each stride's drop, and the cadence, from the pelvis's rhythm.
+        from_rhythm = "pelvic_drop_deg" not in missing and rhythm is not None and rhythm.why is None
         if "pelvic_drop_deg" not in missing:
             obl = self.pelvis.obliquity_deg
-            if rhythm is not None and rhythm.why is None:  # no strides: each stride's drop from the pelvis's rhythm
+            if from_rhythm:
                 drop_peaks = {k: _median_and_spread(v) for k, v in rhythm.drops.items()}
             else:
                 drop_peaks = {"left_stance": self._curve_peak(obl, "left", "single"),
@@ -237,7 +239,8 @@ class GaitAnalysis:
             elif few:
                 missing[key if len(few) == 2 else _side_key(key, few[0])] = (
                     f"fewer than {MIN_STRIDES} valid strides ({', '.join(f'{s} {t.strides[s]}' for s in few)})")
-        for key, val in (("cadence_spm", t.cadence_spm), ("stride_time_s", t.stride_time_s["left"]),
+        cadence = 120.0 / rhythm.stride_s if from_rhythm and t.cadence_spm is None else t.cadence_spm  # 2 steps a stride
+        for key, val in (("cadence_spm", cadence), ("stride_time_s", t.stride_time_s["left"]),
                          ("stance_fraction", t.stance_fraction["left"])):  # fmt: skip
             if val is None and key not in missing:
                 missing[key] = f"fewer than {MIN_STRIDES} valid strides (left {t.strides['left']}, right {t.strides['right']})"
@@ -255,7 +258,7 @@ class GaitAnalysis:
             "view": self.view,
             "duration_s": self.landmarks.duration,
             "strides": dict(t.strides),
-            "cadence_spm": t.cadence_spm,
+            "cadence_spm": cadence,
             "stride_time_s": t.stride_time_s,
             "stance_fraction": t.stance_fraction,
             "rearfoot_eversion_deg": rearfoot,
@@ -281,7 +284,9 @@ class GaitAnalysis:
             "frontal_sources": self.sources or None,
             "missing": missing,
             "notes": {**self.notes, **({"events": "; ".join(self.events.notes)} if self.events.notes else {}),
-                      **self._pelvis_notes(drop is not None)},
+                      **self._pelvis_notes(from_rhythm),
+                      **({"cadence_spm": f"no strides from this video: from the pelvis's rhythm, a stride every "
+                          f"{rhythm.stride_s:.2f} s"} if from_rhythm and t.cadence_spm is None else {})},
         }  # fmt: skip
         out = _clean(out)
         # Whatever has no value says why, if nothing above did.
@@ -290,13 +295,13 @@ class GaitAnalysis:
                 out["missing"][key] = "no valid stride held the values it needs" + _feet_clause(self.landmarks)
         return out
 
-    def _pelvis_notes(self, measured: bool) -> dict[str, str]:
+    def _pelvis_notes(self, from_rhythm: bool) -> dict[str, str]:
         """How the pelvic drop was read, where that is not the usual way."""
         notes = []
         if self.pelvis.reference == "ankle_line":
             notes.append("no standing phase: drop measured against the ankle line, so a static pelvic tilt counts as drop")
         rhythm = self.pelvis.rhythm
-        if measured and rhythm is not None and rhythm.why is None:
+        if from_rhythm:
             n = {k: len(v) for k, v in rhythm.drops.items()}
             notes.append(f"no strides from this video: each stride's drop read from the pelvis's own rhythm (its tilt "
                          f"repeats every {rhythm.stride_s:.2f} s; {n['left_stance']} strides standing on the left leg, "
