@@ -266,8 +266,7 @@ def report_data(inputs: Inputs, results: Results, title: str) -> ReportData:
                    [r[col["pelvic_drop_deg"]] for r in rows if r[col["side"]] == side and r[col["valid"]]])
             for side in ("left", "right")
         }  # fmt: skip
-        rhythm = a.pelvis.rhythm
-        if rhythm is not None and rhythm.why is None and results.metrics.get("pelvic_drop_deg"):  # read without strides
+        if (rhythm := a.pelvis_rhythm) is not None:  # the drops read without strides
             pelvic = PerStride({s: (rhythm.times[f"{s}_stance"], rhythm.drops[f"{s}_stance"]) for s in ("left", "right")},
                                at="the drop")  # fmt: skip
         elif any(v is not None for _, vals in drops.values() for v in vals):

@@ -126,6 +126,12 @@ class GaitAnalysis:
     def view(self) -> str:
         return self.landmarks.view
 
+    @property
+    def pelvis_rhythm(self) -> pelvis.RhythmDrops | None:
+        """The pelvis's rhythm where the pelvic drop and the cadence are read from it (no strides)."""
+        r = self.pelvis.rhythm
+        return r if r is not None and r.why is None and "pelvic_drop_deg" not in self.missing else None
+
     # ---- summaries --------------------------------------------------------------------
     def _side_mean(self, key: str, side: str) -> float | None:
         return _mean([v[key] for s, v in self.per_stride.items() if s.side == side and key in v])
@@ -199,12 +205,10 @@ class GaitAnalysis:
         ev = {s: {"peak": peaks[s][0], "mean_stance": self._side_mean("rearfoot_mean", s)} for s in SIDES}
         rearfoot = ev if "rearfoot_eversion_deg" not in missing else None
         drop = drop_peaks = None
-        rhythm = self.pelvis.rhythm
-        # No strides: each stride's drop, and the cadence, from the pelvis's rhythm.
-        from_rhythm = "pelvic_drop_deg" not in missing and rhythm is not None and rhythm.why is None
+        rhythm, from_rhythm = self.pelvis.rhythm, self.pelvis_rhythm is not None
         if "pelvic_drop_deg" not in missing:
             obl = self.pelvis.obliquity_deg
-            if from_rhythm:
+            if from_rhythm:  # no strides: each stride's drop, and the cadence, from the pelvis's rhythm
                 drop_peaks = {k: _median_and_spread(v) for k, v in rhythm.drops.items()}
             else:
                 drop_peaks = {"left_stance": self._curve_peak(obl, "left", "single"),

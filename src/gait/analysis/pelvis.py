@@ -178,10 +178,10 @@ def rhythm_drops(t: np.ndarray, rel: np.ndarray, start: float) -> RhythmDrops:
     2010), so the series' highest point in each stride is the left stance's drop and its
     lowest the right stance's. The stride is the lag, within walking's stride times
     (`cycles.STRIDE_S`), at which the series repeats best (the autocorrelation's highest local
-    maximum, RHYTHM_MIN at least). A peak counts
-    when the same side's peak before it came one stride earlier (within `cycles.MAX_DEVIATION`,
-    as strides are checked): the first, and those around a pause, a turn or a gap, do not.
-    Gaps are bridged for the search only; peaks fall on measured frames."""
+    maximum, RHYTHM_MIN at least). A peak counts when the same side's peak before it came one
+    stride earlier (within `cycles.MAX_DEVIATION`, as strides are checked): the first, and
+    those around a pause, a turn or a gap, do not. Gaps are bridged for the search only;
+    peaks fall on measured frames."""
     empty = {f"{s}_stance": np.empty(0) for s in SIDES}
     seen = np.flatnonzero((t >= start) & np.isfinite(rel))
     if len(seen) < 3:
