@@ -18,6 +18,7 @@ import pytest
 
 from conftest import write_video
 from gait import landmarks as lm
+from gait.analysis.events import from_contacts
 from gait.analysis.metrics import GaitAnalysis, analyze_track
 from gait.capture.video import VideoFile
 from gait.findings import evaluate
@@ -288,8 +289,6 @@ def truth_series(w, truth: dict, quality: float = 0.9) -> FrontalSeries:
 
 
 def contacts_of(w):
-    from gait.analysis.events import from_contacts
-
     ev = w.events()
     return from_contacts({s: ev[s]["heel_strike"] for s in ev}, {s: ev[s]["toe_off"] for s in ev}, "walker")
 
@@ -349,6 +348,20 @@ def test_a_walk_without_strides_reads_the_pelvic_drop_from_its_rhythm(walk):
     assert drops is not None and drops.at == "the drop"
     for side in ("left", "right"):
         assert np.median(drops.values[side][1]) == pytest.approx(m["pelvic_drop_deg"][f"{side}_stance"], abs=1e-3)
+
+
+def test_two_strides_a_side_give_way_to_the_rhythm(walk):
+    """An insole that recorded only the first three heel strikes a side: two strides each,
+    too few for a side's values; the drops and the cadence come from the whole walk's rhythm."""
+    w, truth, _ = walk
+    ev = w.events()
+    few = from_contacts({s: ev[s]["heel_strike"][:3] for s in ev}, {s: ev[s]["toe_off"][:3] for s in ev}, "insole")
+    m = analyze_track(w.posetrack("posterior", SIZE, noise_px=1.0), contacts=few, frontal_image=truth_series(w, truth)).metrics()
+    assert m["strides"] == {"left": 2, "right": 2}
+    assert m["notes"]["cadence_spm"].startswith("fewer than 3 valid strides a side (left 2, right 2): from the pelvis's rhythm")
+    assert m["cadence_spm"] == pytest.approx(truth["cadence_spm"], abs=1.5)
+    for key in ("left_stance", "right_stance"):
+        assert m["pelvic_drop_deg"][key] == pytest.approx(truth["pelvic_drop_deg"][key], abs=1.0)
 
 
 def test_a_pelvis_without_a_rhythm_gives_no_drop_and_says_why(walk):

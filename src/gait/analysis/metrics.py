@@ -243,7 +243,8 @@ class GaitAnalysis:
             elif few:
                 missing[key if len(few) == 2 else _side_key(key, few[0])] = (
                     f"fewer than {MIN_STRIDES} valid strides ({', '.join(f'{s} {t.strides[s]}' for s in few)})")
-        cadence = 120.0 / rhythm.stride_s if from_rhythm and t.cadence_spm is None else t.cadence_spm  # 2 steps a stride
+        # Fewer than 3 valid strides a side: the few there are give way to the whole walk's rhythm.
+        cadence = 120.0 / rhythm.stride_s if from_rhythm else t.cadence_spm  # two steps a stride
         for key, val in (("cadence_spm", cadence), ("stride_time_s", t.stride_time_s["left"]),
                          ("stance_fraction", t.stance_fraction["left"])):  # fmt: skip
             if val is None and key not in missing:
@@ -289,8 +290,8 @@ class GaitAnalysis:
             "missing": missing,
             "notes": {**self.notes, **({"events": "; ".join(self.events.notes)} if self.events.notes else {}),
                       **self._pelvis_notes(from_rhythm),
-                      **({"cadence_spm": f"no strides from this video: from the pelvis's rhythm, a stride every "
-                          f"{rhythm.stride_s:.2f} s"} if from_rhythm and t.cadence_spm is None else {})},
+                      **({"cadence_spm": f"{self._too_few_strides()}: from the pelvis's rhythm, a stride every "
+                          f"{rhythm.stride_s:.2f} s"} if from_rhythm else {})},
         }  # fmt: skip
         out = _clean(out)
         # Whatever has no value says why, if nothing above did.
@@ -298,6 +299,10 @@ class GaitAnalysis:
             if _empty(out[key]) and not any(k == key or k.startswith(key + ".") for k in out["missing"]):
                 out["missing"][key] = "no valid stride held the values it needs" + _feet_clause(self.landmarks)
         return out
+
+    def _too_few_strides(self) -> str:
+        n = self.timing.strides
+        return f"fewer than {MIN_STRIDES} valid strides a side (left {n['left']}, right {n['right']})"
 
     def _pelvis_notes(self, from_rhythm: bool) -> dict[str, str]:
         """How the pelvic drop was read, where that is not the usual way."""
@@ -307,7 +312,7 @@ class GaitAnalysis:
         rhythm = self.pelvis.rhythm
         if from_rhythm:
             n = {k: len(v) for k, v in rhythm.drops.items()}
-            notes.append(f"no strides from this video: each stride's drop read from the pelvis's own rhythm (its tilt "
+            notes.append(f"{self._too_few_strides()}: each stride's drop read from the pelvis's own rhythm (its tilt "
                          f"repeats every {rhythm.stride_s:.2f} s; {n['left_stance']} strides standing on the left leg, "
                          f"{n['right_stance']} on the right), the swing-side hip's lowest point in each")  # fmt: skip
         return {"pelvic_drop_deg": "; ".join(notes)} if notes else {}
