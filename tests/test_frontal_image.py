@@ -352,12 +352,15 @@ def test_a_walk_without_strides_reads_the_pelvic_drop_from_its_rhythm(walk):
 
 def test_two_strides_a_side_give_way_to_the_rhythm(walk):
     """An insole that recorded only the first three heel strikes a side: two strides each,
-    too few for a side's values; the drops and the cadence come from the whole walk's rhythm."""
+    too few for a side's values or its curves; the drops and the cadence come from the whole
+    walk's rhythm."""
     w, truth, _ = walk
     ev = w.events()
     few = from_contacts({s: ev[s]["heel_strike"][:3] for s in ev}, {s: ev[s]["toe_off"][:3] for s in ev}, "insole")
-    m = analyze_track(w.posetrack("posterior", SIZE, noise_px=1.0), contacts=few, frontal_image=truth_series(w, truth)).metrics()
+    a = analyze_track(w.posetrack("posterior", SIZE, noise_px=1.0), contacts=few, frontal_image=truth_series(w, truth))
+    m = a.metrics()
     assert m["strides"] == {"left": 2, "right": 2}
+    assert all(c["n"] <= 2 and np.isnan(c["mean"]).all() for sides in a.curves().values() for c in sides.values())
     assert m["notes"]["cadence_spm"].startswith("fewer than 3 valid strides a side (left 2, right 2): from the pelvis's rhythm")
     assert m["cadence_spm"] == pytest.approx(truth["cadence_spm"], abs=1.5)
     for key in ("left_stance", "right_stance"):

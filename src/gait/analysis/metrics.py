@@ -378,7 +378,9 @@ class GaitAnalysis:
 
     def curves(self) -> dict[str, dict[str, dict[str, Any]]]:
         """name -> side -> {"mean": (101,), "sd": (101,), "n": strides} over valid strides;
-        `pelvic_obliquity_deg` per side is the obliquity in that side's strides."""
+        `pelvic_obliquity_deg` per side is the obliquity in that side's strides. A side with
+        values in fewer than MIN_STRIDES strides has no curve (NaN), as it has no peak: one or
+        two strides are no average (the report drew a single stride's as the mean before)."""
         L = self.landmarks
         out: dict[str, dict[str, dict[str, Any]]] = {}
         named = dict(self.series)
@@ -388,8 +390,9 @@ class GaitAnalysis:
             for side in SIDES:
                 strides = cycles.valid_strides(self.strides, side)
                 c = cycles.cycle_curves(L.t, per[side], strides)
-                mean, sd = cycles.mean_sd(c)
-                out[name][side] = {"mean": mean, "sd": sd, "n": int(np.sum(np.any(np.isfinite(c), axis=1)))}
+                n = int(np.sum(np.any(np.isfinite(c), axis=1)))
+                mean, sd = cycles.mean_sd(c) if n >= MIN_STRIDES else (np.full(c.shape[1], np.nan),) * 2
+                out[name][side] = {"mean": mean, "sd": sd, "n": n}
         return out
 
 
