@@ -17,7 +17,8 @@ pelvis is not in view, so only the rearfoot is measured.
 
 `--no-insole` segments the strides as a video alone must (for a posterior full-body video: the
 shoe collars' motion, `analysis.collar_events`, else the pose model's events) and prints the
-events' method and their heel strikes' errors against the walker's contacts after the table.
+events' method, their heel strikes' errors against the walker's contacts and the cadence's
+errors (from the strides, or with too few from the pelvis's rhythm) after the table.
 The last column adds the insole's pressure findings either way; only its strides are left out.
 
 `--mode away` has the walker cross a room away from the camera instead of walking on a treadmill.
@@ -160,7 +161,7 @@ def main() -> None:
     print("| seed | walk | outfit / scene | rearfoot peak L / R: image (landmarks) | pelvic drop L / R stance: image "
           "(landmarks) | flagged from the angles | flagged with the insole's pressure too |")
     print("|---|---|---|---|---|---|---|")
-    hs_errors, methods, grain = [], [], []
+    hs_errors, methods, grain, cadence_errors = [], [], [], []
     for seed in args.seeds:
         label, params, outfit, scene = case(seed, args.mode)
         walk = simulate_walk(params, seed)
@@ -179,6 +180,8 @@ def main() -> None:
             image = analyze_closeup(frontal, size, used).metrics()
         if args.no_insole:
             methods.append(image["events"]["method"])
+            if image["cadence_spm"] is not None:
+                cadence_errors.append(image["cadence_spm"] - truth["cadence_spm"])
             for side in ("left", "right"):
                 found = np.asarray(image["events"][side]["heel_strike"])
                 for t in truth["events"][side]["heel_strike"]:  # with a heel off after it in the clip
@@ -210,6 +213,8 @@ def main() -> None:
         print(f"\nevents: {', '.join(sorted(set(methods)))}; heel strikes found {len(found)} of {len(e)}, "
               f"{np.mean(e <= 1 / 30 + 1e-9):.0%} within one frame (30 fps), {np.mean(e <= 2 / 30 + 1e-9):.0%} within two; "
               f"|error| median {1000 * np.median(found):.0f} ms, max {1000 * found.max():.0f} ms")
+        c = np.array(cadence_errors)
+        print(f"cadence on {len(c)} of {len(args.seeds)} walks: error {', '.join(f'{v:+.1f}' for v in c)} steps/min")
 
 
 if __name__ == "__main__":
