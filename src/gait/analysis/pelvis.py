@@ -192,8 +192,10 @@ def rhythm_drops(t: np.ndarray, rel: np.ndarray, start: float) -> RhythmDrops:
     z = x - x.mean()
     energy = float(z @ z)
     lags = np.arange(max(int(STRIDE_S[0] * fs), 1), min(int(STRIDE_S[1] * fs), len(z) - 2) + 1)
-    if energy <= 0 or not len(lags):
+    if not len(lags):
         return RhythmDrops(None, empty, empty, "the pelvis was not seen walking for a whole stride")
+    if energy <= 0:
+        return RhythmDrops(None, empty, empty, "the pelvis's tilt did not change (no walking seen)")
     ac = correlate(z, z, mode="full")[len(z) - 1 :] / energy
     # A repeat is a local maximum of the autocorrelation: a slow drift's is highest at the
     # shortest lag without repeating at all.
