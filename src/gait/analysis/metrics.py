@@ -80,6 +80,12 @@ def _feet_clause(L: Landmarks) -> str:
             "body, feet included)")  # fmt: skip
 
 
+def _too_few_strides(strides: dict[str, int], sides: tuple[str, ...] | list[str] = SIDES, a_side: bool = False) -> str:
+    """`fewer than 3 valid strides (left 2, right 0)`: why a value needs more strides."""
+    counts = ", ".join(f"{s} {strides[s]}" for s in sides)
+    return f"fewer than {MIN_STRIDES} valid strides{' a side' if a_side else ''} ({counts})"
+
+
 def _side_key(key: str, side: str) -> str:
     """The path of one side's value of `key` in the metrics (pelvic drop goes by stance leg)."""
     return f"{key}.{side}_stance" if key == "pelvic_drop_deg" else f"{key}.{side}"
@@ -235,20 +241,17 @@ class GaitAnalysis:
             if key in missing:
                 continue
             few = [s for s in SIDES if t.strides[s] < MIN_STRIDES]
-            if key == "pelvic_drop_deg" and rhythm is not None:
-                if rhythm.why is None:
-                    continue
-                missing[key] = (f"fewer than {MIN_STRIDES} valid strides ({', '.join(f'{s} {t.strides[s]}' for s in SIDES)}), "
-                                f"and {rhythm.why}")  # fmt: skip
+            if key == "pelvic_drop_deg" and rhythm is not None:  # neither side had enough strides
+                if not from_rhythm:
+                    missing[key] = f"{_too_few_strides(t.strides)}, and {rhythm.why}"
             elif few:
-                missing[key if len(few) == 2 else _side_key(key, few[0])] = (
-                    f"fewer than {MIN_STRIDES} valid strides ({', '.join(f'{s} {t.strides[s]}' for s in few)})")
+                missing[key if len(few) == 2 else _side_key(key, few[0])] = _too_few_strides(t.strides, few)
         # Fewer than 3 valid strides a side: the few there are give way to the whole walk's rhythm.
         cadence = 120.0 / rhythm.stride_s if from_rhythm else t.cadence_spm  # two steps a stride
         for key, val in (("cadence_spm", cadence), ("stride_time_s", t.stride_time_s["left"]),
                          ("stance_fraction", t.stance_fraction["left"])):  # fmt: skip
             if val is None and key not in missing:
-                missing[key] = f"fewer than {MIN_STRIDES} valid strides (left {t.strides['left']}, right {t.strides['right']})"
+                missing[key] = _too_few_strides(t.strides)
         lld = self.pelvis.leg_length_difference_mm
         unc = {
             "stride_time_sd_s": t.stride_time_sd_s,
@@ -289,9 +292,7 @@ class GaitAnalysis:
             "frontal_sources": self.sources or None,
             "missing": missing,
             "notes": {**self.notes, **({"events": "; ".join(self.events.notes)} if self.events.notes else {}),
-                      **self._pelvis_notes(from_rhythm),
-                      **({"cadence_spm": f"{self._too_few_strides()}: from the pelvis's rhythm, a stride every "
-                          f"{rhythm.stride_s:.2f} s"} if from_rhythm else {})},
+                      **self._pelvis_notes(from_rhythm)},
         }  # fmt: skip
         out = _clean(out)
         # Whatever has no value says why, if nothing above did.
@@ -300,22 +301,23 @@ class GaitAnalysis:
                 out["missing"][key] = "no valid stride held the values it needs" + _feet_clause(self.landmarks)
         return out
 
-    def _too_few_strides(self) -> str:
-        n = self.timing.strides
-        return f"fewer than {MIN_STRIDES} valid strides a side (left {n['left']}, right {n['right']})"
-
     def _pelvis_notes(self, from_rhythm: bool) -> dict[str, str]:
-        """How the pelvic drop was read, where that is not the usual way."""
-        notes = []
+        """How the pelvic drop (and the cadence, when read from the pelvis) was read, where
+        that is not the usual way."""
+        drop, out = [], {}
         if self.pelvis.reference == "ankle_line":
-            notes.append("no standing phase: drop measured against the ankle line, so a static pelvic tilt counts as drop")
+            drop.append("no standing phase: drop measured against the ankle line, so a static pelvic tilt counts as drop")
         rhythm = self.pelvis.rhythm
         if from_rhythm:
+            few = _too_few_strides(self.timing.strides, a_side=True)
             n = {k: len(v) for k, v in rhythm.drops.items()}
-            notes.append(f"{self._too_few_strides()}: each stride's drop read from the pelvis's own rhythm (its tilt "
-                         f"repeats every {rhythm.stride_s:.2f} s; {n['left_stance']} strides standing on the left leg, "
-                         f"{n['right_stance']} on the right), the swing-side hip's lowest point in each")  # fmt: skip
-        return {"pelvic_drop_deg": "; ".join(notes)} if notes else {}
+            drop.append(f"{few}: each stride's drop read from the pelvis's own rhythm (its tilt repeats every "
+                        f"{rhythm.stride_s:.2f} s; {n['left_stance']} strides standing on the left leg, "
+                        f"{n['right_stance']} on the right), the swing-side hip's lowest point in each")  # fmt: skip
+            out["cadence_spm"] = f"{few}: from the pelvis's rhythm, a stride every {rhythm.stride_s:.2f} s"
+        if drop:
+            out["pelvic_drop_deg"] = "; ".join(drop)
+        return out
 
     def _uncertainty(self, key: str, side: str, part: str) -> dict | None:
         """Stride-to-stride SD, standard error of the mean and the landmarks' visibility."""
