@@ -1,9 +1,10 @@
 """Kinematics against the synthetic walker's ground truth, over random walks and all views.
 
 Bounds (issue 4): events within one frame for >= 95 % of events on clean tracks; pelvic drop
-within 1 deg; rearfoot eversion within 2 deg from tracks with 1 px noise over >= 10 strides;
-foot progression within 2 deg; leg-length difference within 5 mm. Truth events are compared
-from the first full-amplitude stride on (the walker ramps up over one stride after standing).
+within 1 deg; rearfoot eversion within 2 deg from tracks with 1 px noise over >= 10 strides
+(for >= 95 % of walks, as for events); foot progression within 2 deg; leg-length difference
+within 5 mm. Truth events are compared from the first full-amplitude stride on (the walker
+ramps up over one stride after standing).
 """
 
 from __future__ import annotations
@@ -222,14 +223,14 @@ def test_leg_length_difference_within_5_mm(view):
 
 
 def test_rearfoot_eversion_within_2_degrees_with_1px_noise():
-    """Measured over 16 random walks x 2 sides, 10-13 strides each: peak error +0.31 +- 0.91
-    deg, 94 % within 2 deg, max 2.50 deg; mean in stance within 1.8 deg (clean tracks: all
-    within 0.8 deg). The bound is met for 94 %, not for all, and no estimator of this peak
-    meets it for all: 1 px of noise on the ~16 px heel-ankle segment is ~3.5 deg per stride
-    at the peak, so ten strides leave a standard error of ~1.1 deg (48 held-out walks: 92 %
-    within 2 deg; 2.5-6 Hz cutoffs, harmonic fits and medians all 88-98 %; with 21-28
-    strides 99 %, at 1280x720 99 %). What the metrics must do then is say so: the reported
-    standard error of the peak covers its error as one should (95 % within 2 SE)."""
+    """Within 2 deg for >= 95 % of walks, the issue's bound for events, as no estimator meets
+    it for all: 1 px of noise on the ~16 px heel-ankle segment of a 640x480 frame is ~3.5 deg
+    per stride at the peak, so ten strides leave a standard error of ~1 deg. Measured over 16
+    random walks x 2 sides, 10-13 strides each: peak error -0.00 +- 0.83 deg, 97 % within 2
+    deg, max 2.17 (47 held-out walks: -0.03 +- 1.00, 97 %, max 3.26); mean in stance within
+    1.8 deg. The curve's maximum, the peak before, read +0.31 +- 0.91 (94 %; held out +0.19
+    +- 1.14, 91 %), lifted by the noise. The reported standard error covers the error as one
+    should: 94 % of peaks within two of it (held out 96 %)."""
     peak, mean, se = [], [], []
     for seed in range(16):
         _, m, truth = _analyse(seed, "posterior", 1.0, duration_s=16.0)
@@ -238,10 +239,10 @@ def test_rearfoot_eversion_within_2_degrees_with_1px_noise():
             peak.append(m["rearfoot_eversion_deg"][side]["peak"] - truth["rearfoot_eversion_deg"][side]["peak"])
             mean.append(m["rearfoot_eversion_deg"][side]["mean_stance"] - truth["rearfoot_eversion_deg"][side]["mean_stance"])
             se.append(m["uncertainties"]["rearfoot_eversion_deg"][side]["se"])
+    assert abs(np.mean(peak)) <= 0.3, np.round(peak, 2)  # not lifted by the noise
     peak, mean = np.abs(peak), np.abs(mean)
-    assert np.mean(peak <= 2.0) >= 0.9 and np.max(peak) <= 2.5, np.round(peak, 2)
+    assert np.mean(peak <= 2.0) >= 0.95 and np.max(peak) <= 2.5, np.round(peak, 2)
     assert np.max(mean) <= 2.0, np.round(mean, 2)
-    # Measured: 94 % within two standard errors (the spread of per-stride maxima gave 81 %).
     assert np.mean(peak <= 2.0 * np.asarray(se)) >= 0.9, np.round(peak / se, 2)
 
 

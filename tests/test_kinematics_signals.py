@@ -115,6 +115,32 @@ def test_window_reduce():
     np.testing.assert_allclose(cycles.window_reduce(t, x, w, "mean"), [np.mean([4, 9, 16]), np.mean([25, 36, 49, 64, 81])])
 
 
+def test_curve_peak_reads_a_noisy_peak_without_the_maximums_lift():
+    """A stance-long bump of 8 deg plus noise of 0.8 deg a point (a ten-stride mean of the
+    walker's 1 px rearfoot): the maximum reads high by about the noise (+1.1 +- 0.4 here),
+    the vertex does not (-0.05 +- 0.2)."""
+    u = np.arange(60.0)
+    bump = 8.0 * np.exp(-0.5 * ((u - 25.3) / 15.0) ** 2)
+    rng = np.random.default_rng(7)
+    noisy = bump + rng.normal(0.0, 0.8, (400, 60))
+    peaks = np.array([cycles.curve_peak(c, np.ones(60, bool)) for c in noisy])
+    vertex, maximum = peaks[:, 1] - 8.0, noisy.max(axis=1) - 8.0
+    assert abs(np.mean(vertex)) < 0.1 and np.mean(maximum) > 0.8
+    assert np.std(vertex) < 0.6 * np.std(maximum)
+    np.testing.assert_array_equal(peaks[:, 0], noisy.argmax(axis=1))  # where: the maximum's own point
+
+
+def test_curve_peak_keeps_the_maximum_where_no_parabola_fits():
+    x = np.array([0.0, 1.0, 5.0, 2.0, 1.0, 0.0, 9.0, 0.0])
+    assert cycles.curve_peak(x, np.array([1, 1, 1, 1, 0, 0, 0, 0], bool)) == (2, 5.0)  # four points only
+    valley = np.abs(np.arange(-10.0, 11.0)) * 0.1  # curving up: its edge is its maximum
+    assert cycles.curve_peak(valley, np.ones(21, bool)) == (0, 1.0)
+    dent = np.where(np.arange(21) == 10, 1.0, 0.0)  # only the invalid middle point is high
+    valid = np.ones(21, bool)
+    valid[10] = False
+    assert cycles.curve_peak(dent, valid)[1] <= 0.0 + 1e-12
+
+
 def _events(period: float = 1.0, n: int = 8, drop_left: int | None = None) -> Events:
     """Textbook alternation: left HS at k, right HS at k+0.5, toe offs at +0.6 of a stride."""
     k = np.arange(n) * period

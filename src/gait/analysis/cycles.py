@@ -19,6 +19,12 @@ from gait.analysis.prepare import SIDES
 STRIDE_S = (0.6, 2.5)  # plausible stride duration of walking (Perry & Burnfield 2010, ch. 21)
 MAX_DEVIATION = 0.30  # from the median stride time
 N_POINTS = 101  # 0..100 % of the gait cycle
+# Cycle points (1 % each) either side of a curve's maximum that its peak's parabola is fitted
+# over. Measured on the walker's rearfoot with 1 px noise (640x480, 10-13 strides): the
+# maximum itself read +0.31 +- 0.91 deg (94 % of 32 within 2 deg; 47 held-out walks +0.19 +-
+# 1.14, 91 %); +-12 points -0.00 +- 0.83 (97 %; held out -0.03 +- 1.00, 97 %), +-16 and +-20
+# flatten the peak (-0.28 and -0.61 deg held out), +-25 by 1.0 deg. Clean tracks: -0.03 deg.
+PEAK_HALF_WIDTH = 12
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,28 @@ def mean_sd(curves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mean = np.nanmean(curves, axis=0)
         sd = np.nanstd(curves, axis=0, ddof=1) if curves.shape[0] > 1 else np.zeros_like(mean)
     return mean, sd
+
+
+def curve_peak(mean: np.ndarray, valid: np.ndarray, half_width: int = PEAK_HALF_WIDTH) -> tuple[int, float]:
+    """Where a stride-averaged curve peaks among its `valid` points, and the peak's value.
+
+    The value is the vertex of a least-squares parabola through the valid points within
+    `half_width` of the maximum, not the maximum itself: the maximum of a noisy mean picks
+    the point the noise raised most, so it reads high by about the noise's SD, while the
+    parabola pools the neighbouring points. The vertex is kept within those points; with
+    fewer than five of them, or no downward curvature, the maximum stands.
+    """
+    idx = np.flatnonzero(valid)
+    k = int(idx[np.argmax(mean[idx])])
+    near = idx[np.abs(idx - k) <= half_width]
+    if len(near) < 5:
+        return k, float(mean[k])
+    x = (near - k).astype(np.float64)
+    a, b, c = np.polyfit(x, mean[near], 2)
+    if a >= 0:
+        return k, float(mean[k])
+    v = float(np.clip(-b / (2 * a), x[0], x[-1]))
+    return k, float(a * v * v + b * v + c)
 
 
 def window_reduce(t: np.ndarray, series: np.ndarray, windows: np.ndarray, how: str) -> np.ndarray:

@@ -154,12 +154,14 @@ class GaitAnalysis:
         uncertainty: the strides' SD at the peak's phase and the standard error of their mean.
 
         A per-stride maximum of noisy landmarks is biased upward by the noise; averaging the
-        time-normalised strides first lowers the noise by sqrt(n) before the maximum is taken.
+        time-normalised strides first lowers the noise by sqrt(n) before the peak is read
+        (`cycles.curve_peak`: the vertex of a parabola through the points around the maximum).
         For the same reason the spread of per-stride maxima understates the error of this
         peak (on the walker with 1 px noise, 81 % of rearfoot peaks fell within two such
         standard errors of the truth); the spread at the peak's phase is what the average
-        carries (95 %, as a standard error should). `window` is "stance" (heel strike to mean
-        toe off) or "single" (mean opposite toe off to mean opposite heel strike).
+        carries (94 % of 32, and 96 % of 94 held out, as a standard error should). `window`
+        is "stance" (heel strike to mean toe off) or "single" (mean opposite toe off to mean
+        opposite heel strike).
         """
         c = self._window_curves(series, side, window)
         if c is None:
@@ -167,11 +169,10 @@ class GaitAnalysis:
         mean, sd = cycles.mean_sd(sign * c)
         # Only where MIN_STRIDES strides have a value: a peak of one stride's few frames is none.
         n = np.sum(np.isfinite(c), axis=0)
-        sel = np.flatnonzero(n >= MIN_STRIDES)
-        if not len(sel):
+        if not np.any(n >= MIN_STRIDES):
             return None, None
-        k = sel[np.argmax(mean[sel])]
-        return float(mean[k]), {"sd": float(sd[k]), "se": float(sd[k] / np.sqrt(n[k])), "n": int(n[k])}
+        k, peak = cycles.curve_peak(mean, n >= MIN_STRIDES)
+        return peak, {"sd": float(sd[k]), "se": float(sd[k] / np.sqrt(n[k])), "n": int(n[k])}
 
     def _window_curves(self, series: np.ndarray, side: str, window: str) -> np.ndarray | None:
         """The valid strides' time-normalised curves of `series` (strides, phases) within a
